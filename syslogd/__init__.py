@@ -1,0 +1,1 @@
+"""syslogd: the /dev/log emulation (s6-socklog and ucspilogd compatible)."""
