@@ -1,0 +1,120 @@
+"""Positional-parameter commands: elgetopt, shift, dollarat.
+
+They work on the environment frame execlineb sets up without -P/-S
+(``#``, ``0``, ``1``...), see posenv.
+"""
+from __future__ import annotations
+
+import os
+
+from . import posenv
+from .blocks import get_block
+from .errors import Exit, fatal, usage
+from .options import OptionError, getopt, uint
+from .runtime import Context
+
+
+def _frame(ctx: Context, prog: str) -> list[str]:
+    frame = posenv.read_frame(ctx.env, prog)
+    if frame is None:
+        raise fatal(prog, 100, "invalid positional parameters")
+    return frame
+
+
+def _set_args(env: dict[str, str], old_n: int, args: list[str]) -> None:
+    for k in range(1, old_n + 1):
+        env.pop(str(k), None)
+    env["#"] = str(len(args))
+    for k, a in enumerate(args, 1):
+        env[str(k)] = a
+
+
+def elgetopt(ctx: Context, argv: list[str]) -> list[str]:
+    text = "elgetopt [ -D default ] optstring prog..."
+    try:
+        opts, i = getopt(argv, "D:")
+    except OptionError:
+        raise usage("elgetopt", text) from None
+    if i >= len(argv):
+        raise usage("elgetopt", text)
+    default = opts[-1][1] if opts else "1"
+    spec = argv[i]
+    frame = _frame(ctx, "elgetopt")
+    name, args = frame[0], frame[1:]
+    try:
+        found, k = getopt(args, spec, 0)
+    except OptionError as e:
+        c = str(e)
+        what = "option requires an argument" if c in spec and c != ":" else "illegal option"
+        raise fatal_plain(name, what) from None
+    env = posenv.push(ctx.env, posenv.is_elgetopt)
+    for c, a in found:
+        env["ELGETOPT_" + c] = a if spec.find(c) + 1 < len(spec) and spec[spec.find(c) + 1] == ":" \
+            else default
+    ctx.env.clear()
+    ctx.env.update(env)
+    _set_args(ctx.env, len(args), args[k:])
+    return argv[i + 1:]
+
+
+def fatal_plain(name: str, text: str) -> Exit:
+    """``NAME: TEXT`` (elgetopt reports like getopt, under the script's name)."""
+    os.write(2, os.fsencode(f"{name}: {text}\n"))
+    return Exit(1)
+
+
+def shift(ctx: Context, argv: list[str]) -> list[str]:
+    text = "shift [ -n arg# ] [ -b block# ] prog..."
+    try:
+        opts, i = getopt(argv, "n:b:")
+    except OptionError:
+        raise usage("shift", text) from None
+    nargs, nblocks = (1, 0) if not opts else (0, 0)
+    for c, a in opts:
+        v = uint(a)
+        if v is None:
+            raise usage("shift", text)
+        if c == "n":
+            nargs = v
+        else:
+            nblocks = v
+    frame = _frame(ctx, "shift")
+    args = frame[1:]
+    m = min(nargs, len(args))
+    for _ in range(nblocks):
+        try:
+            _, m = get_block(args, m, "shift")
+        except Exit:
+            raise
+    _set_args(ctx.env, len(args), args[m:])
+    return argv[i:]
+
+
+def dollarat(ctx: Context, argv: list[str]) -> list[str]:
+    text = "dollarat [ -n ] [ -0 | -d delimchar ]"
+    try:
+        opts, _ = getopt(argv, "n0d:")
+    except OptionError:
+        raise usage("dollarat", text) from None
+    chomp, delim = False, "\n"
+    for c, a in opts:
+        if c == "n":
+            chomp = True
+        elif c == "0":
+            delim = "\0"
+        else:
+            delim = a[:1]
+    args = _frame(ctx, "dollarat")[1:]
+    if delim == "":
+        out = "".join(f"{len(os.fsencode(a))}:{a}," for a in args)
+    else:
+        out = "".join(a + delim for a in args)
+        if chomp and out:
+            out = out[:-1]
+    data = os.fsencode(out)
+    try:
+        while data:
+            data = data[os.write(1, data):]
+    except OSError as e:
+        raise fatal("dollarat", 111, f"unable to write to stdout: {os.strerror(e.errno or 0)}") from None
+    raise Exit(0)

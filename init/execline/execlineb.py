@@ -1,0 +1,111 @@
+"""execlineb: read a script, build its argv, run it.
+
+``execlineb [-q|-w|-W] [-p|-P|-S n|-s n] (-c script | file) [args...]``: the
+script becomes one argv (lexer.parse), positional parameters are handled as
+the mode asks (posenv for the environment frame, subst for -S/-s), then the
+argv runs through the chain loop in this same process.
+"""
+from __future__ import annotations
+
+import os
+
+from . import runtime
+from .errors import Exit, fatal, syserr, usage, warn
+from .lexer import ParseError, parse
+from .options import OptionError, getopt, uint
+
+PROG = "execlineb"
+USAGE = "execlineb [ -p | -P | -S nmin | -s nmin ] [ -q | -w | -W ] [ -c commandline ] script args"
+
+
+def clean_environ() -> dict[str, str]:
+    """os.environ minus what CPython added on its own (PEP 538's LC_CTYPE)."""
+    env = dict(os.environ)
+    if "LC_CTYPE" in env:
+        try:
+            with open("/proc/self/environ", "rb") as f:
+                original = f.read()
+        except OSError:
+            return env
+        if b"\0LC_CTYPE=" not in b"\0" + original:
+            del env["LC_CTYPE"]
+    return env
+
+
+def positional_table(name: str, args: list[str], nmin: int, rest: bool) -> dict[str, list[str]]:
+    """Keys -S/-s substitute: #, 0..max(n, nmin), @."""
+    table: dict[str, list[str]] = {"#": [str(len(args))], "0": [name]}
+    for i in range(1, max(len(args), nmin) + 1):
+        table[str(i)] = [args[i - 1] if i <= len(args) else ""]
+    table["@"] = list(args[nmin:]) if rest else list(args)
+    return table
+
+
+def build(argv: list[str], env: dict[str, str]) -> list[str]:
+    """Parse execlineb's command line and script; return the argv to run."""
+    try:
+        opts, i = getopt(argv, "qwWpPS:s:c:", 0)
+    except OptionError:
+        raise usage(PROG, USAGE) from None
+    mode, nmin, script = "", 0, None
+    for c, arg in opts:
+        if c in "qwW":
+            if c == "q":
+                env.pop("EXECLINE_STRICT", None)
+            else:
+                env["EXECLINE_STRICT"] = "1" if c == "w" else "2"
+        elif c in "Ss":
+            n = uint(arg)
+            if n is None:
+                raise usage(PROG, USAGE)
+            mode, nmin = c, n
+        elif c in "pP":
+            mode = c
+        else:
+            script = arg
+    rest = argv[i:]
+    if script is None:
+        if not rest:
+            raise usage(PROG, USAGE)
+        name, rest = rest[0], rest[1:]
+        try:
+            with open(name, "rb") as f:
+                text = os.fsdecode(f.read())
+        except OSError as e:
+            raise syserr(PROG, f"unable to open {name} for reading", e) from None
+    else:
+        name, text = PROG, script
+    try:
+        words = parse(text)
+    except ParseError as e:
+        raise fatal(PROG, 100, str(e)) from None
+    if mode in ("S", "s"):
+        if len(rest) < nmin:
+            strict = env.get("EXECLINE_STRICT")
+            msg = f"too few arguments: expecting at least {nmin} but got {len(rest)}"
+            if strict is not None and strict.isdigit() and int(strict) >= 2:
+                raise fatal(PROG, 100, msg)
+            if strict != "0":
+                warn(PROG, msg)
+        from .subst import substitute
+        return substitute(words, positional_table(name, rest, nmin, mode == "s"))
+    if mode != "P":
+        from . import posenv
+        if mode != "p":
+            pushed = posenv.push(env, posenv.is_positional)
+            env.clear()
+            env.update(pushed)
+        posenv.set_frame(env, name, rest)
+    return words
+
+
+def main(argv: list[str]) -> None:
+    """Entry point of ``python3 -m init.execline``; never returns."""
+    env = clean_environ()
+    ctx = runtime.Context(env, PROG)
+    try:
+        words = build(argv, env)
+    except Exit as e:
+        runtime.finish(e)
+    ctx.path = env.get("PATH")
+    runtime.finish(runtime.run_chain(ctx, words))
