@@ -1,0 +1,91 @@
+"""Which lines each action group takes: s6-log's selection semantics.
+
+Per line, s6-log starts "selected", and walks the groups in order:
+``+RE`` selects an unselected line that matches, ``-RE`` deselects a
+selected one, ``f`` selects exactly the lines no earlier group acted on;
+a group whose line is selected runs its actions.  The state carries over
+from one group to the next.
+
+Here the walk is done for a whole chunk at once, on sets of line
+indices, so a regex is only tried on the lines whose state it can
+change, and a script without selection directives (the common case)
+costs nothing per line.  ``None`` stands for "every line".
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from logd.script import Group
+
+Selection = "list[int] | None"
+
+
+def needs_lines(groups: Sequence[Group]) -> bool:
+    """True if the script selects at all (else every action takes all)."""
+    return any(g.selectors for g in groups)
+
+
+def select(groups: Sequence[Group], lines: Sequence[bytes]) -> list[list[int] | None]:
+    """For each group, the sorted line indices its actions take (None = all)."""
+    n = len(lines)
+    selected: set[int] | None = None  # None = all lines selected
+    acted: set[int] | None = set()    # None = every line already acted on
+    track = _tracks_acted(groups)
+    out: list[list[int] | None] = []
+    for gi, group in enumerate(groups):
+        for sel in group.selectors:
+            if sel.op == "f":
+                if acted is None:
+                    selected = set()
+                elif not acted:
+                    selected = None
+                else:
+                    selected = set(range(n)).difference(acted)
+                continue
+            regex = sel.regex
+            if sel.op == "+":
+                if selected is None:
+                    continue
+                if regex is None:
+                    selected = None
+                    continue
+                if len(selected) == n:
+                    selected = None
+                    continue
+                search = regex.search
+                selected.update([i for i, ln in enumerate(lines)
+                                 if i not in selected and search(ln)])
+                if len(selected) == n:
+                    selected = None
+            else:
+                if regex is None:
+                    selected = set()
+                    continue
+                search = regex.search
+                if selected is None:
+                    selected = {i for i, ln in enumerate(lines) if not search(ln)}
+                    if len(selected) == n:
+                        selected = None
+                elif selected:
+                    selected = {i for i in selected if not search(lines[i])}
+        if selected is None:
+            out.append(None)
+            acted = None
+        else:
+            out.append(sorted(selected))
+            if track[gi] and acted is not None:
+                acted.update(selected)
+                if len(acted) == n:
+                    acted = None
+    return out
+
+
+def _tracks_acted(groups: Sequence[Group]) -> list[bool]:
+    """Group i must record what it acted on only if a later group has f."""
+    later_f = False
+    flags = [False] * len(groups)
+    for i in range(len(groups) - 1, -1, -1):
+        flags[i] = later_f
+        if any(s.op == "f" for s in groups[i].selectors):
+            later_f = True
+    return flags
