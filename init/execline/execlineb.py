@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from . import runtime
+from . import proc, runtime
 from .errors import Exit, fatal, syserr, usage, warn
 from .lexer import ParseError, parse
 from .options import OptionError, getopt, uint
@@ -101,6 +101,7 @@ def build(argv: list[str], env: dict[str, str]) -> list[str]:
 
 def main(argv: list[str]) -> None:
     """Entry point of ``python3 -m init.execline``; never returns."""
+    proc.reset_signals()
     env = clean_environ()
     ctx = runtime.Context(env, PROG)
     try:

@@ -112,3 +112,31 @@ def wait_pid(pid: int) -> int:
             return os.waitpid(pid, 0)[1]
         except InterruptedError:  # pragma: no cover - PEP 475 retries already
             continue
+
+
+def wait_timeout(pid: int, timeout: float | None) -> int | None:
+    """Wait for pid at most timeout seconds (None: forever); status or None."""
+    if timeout is None:
+        return wait_pid(pid)
+    import select
+    import time
+    deadline = time.monotonic() + timeout
+    try:
+        pidfd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        pidfd = -1
+    try:
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                return status
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            if pidfd >= 0:
+                select.select([pidfd], [], [], left)
+            else:
+                time.sleep(min(left, 0.01))
+    finally:
+        if pidfd >= 0:
+            os.close(pidfd)

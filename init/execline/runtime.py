@@ -102,6 +102,7 @@ def spawn_with(ctx: Context, argv: list[str], actions: list[tuple] | None,
     if pid:
         return pid
     try:
+        proc.reset_signals()
         if pgroup is not None:
             os.setpgid(0, pgroup)
         apply_actions(actions or ())
