@@ -8,8 +8,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from .el_harness import both, needs_real
+
 from .el_corpus import CORPUS, ROOT_ONLY, Case
+from .el_harness import both, needs_real
 
 pytestmark = needs_real
 
