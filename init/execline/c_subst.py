@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from . import posenv
 from .blocks import get_block, strictness
-from .errors import Exit, fatal, usage
+from .errors import fatal, usage
 from .options import OptionError, getopt, uint
 from .runtime import Context
 from .subst import DEFAULT_DELIMS, NetstringError, substitute, transform
@@ -194,34 +194,4 @@ def elglob(ctx: Context, argv: list[str]) -> list[str]:
         i = _elglob(ctx, argv, 1, table, "elglob")
     except OptionError:
         raise usage("elglob", ELGLOB_USAGE) from None
-    return substitute(argv[i:], table)
-
-
-def multisubstitute(ctx: Context, argv: list[str]) -> list[str]:
-    block, i = get_block(argv, 1, "multisubstitute", strictness(ctx.env))
-    table: dict[str, list[str]] = {}
-    unexport: list[str] = []
-    prog = "multisubstitute"
-    j = 0
-    while j < len(block):
-        name = block[j]
-        try:
-            if name == "define":
-                j = _define(ctx, block, j + 1, table, prog)
-            elif name == "importas":
-                j = _importas(ctx, block, j + 1, table, prog, unexport)
-            elif name == "elgetpositionals":
-                j = _elgetpositionals(ctx, block, j + 1, table, prog)
-            elif name == "multidefine":
-                j = _multidefine(ctx, block, j + 1, table, prog)
-            elif name == "elglob":
-                j = _elglob(ctx, block, j + 1, table, prog)
-            else:
-                raise fatal(prog, 100, f"syntax error: unrecognized directive {name}")
-        except (OptionError, Exit) as e:
-            if isinstance(e, Exit):
-                raise
-            raise fatal(prog, 100, f"syntax error at directive {name}") from None
-    for var in unexport:
-        ctx.env.pop(var, None)
     return substitute(argv[i:], table)

@@ -44,7 +44,7 @@ COMMANDS: dict[str, str] = {
     # substitution
     "define": "c_subst:define",
     "importas": "c_subst:importas",
-    "multisubstitute": "c_subst:multisubstitute",
+    "multisubstitute": "c_multi:multisubstitute",
     "multidefine": "c_subst:multidefine",
     "elgetpositionals": "c_subst:elgetpositionals",
     "elglob": "c_subst:elglob",
