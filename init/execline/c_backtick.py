@@ -10,7 +10,7 @@ import os
 
 from . import proc
 from .blocks import get_block, strictness
-from .errors import Exit, fatal, usage
+from .errors import fatal, usage, warn
 from .options import OptionError, getopt
 from .runtime import Context, must_spawn
 
@@ -70,7 +70,7 @@ def backtick(ctx: Context, argv: list[str]) -> list[str]:
     mode, default, chomp, auto = _mode(opts)
     block, i = get_block(argv, i + 1, "backtick", strictness(ctx.env))
     if not block:
-        raise usage("backtick", BACKTICK_USAGE)
+        raise fatal("backtick", 100, "empty block")
     r, w = os.pipe()
     pid = must_spawn(ctx, block, [(os.POSIX_SPAWN_DUP2, w, 1), (os.POSIX_SPAWN_CLOSE, r),
                                   (os.POSIX_SPAWN_CLOSE, w)])
@@ -111,10 +111,11 @@ def withstdinas(ctx: Context, argv: list[str]) -> list[str]:
     data = read_all(0)
     if b"\0" in data:
         if mode == "i":
-            raise Exit(1)
+            raise fatal("withstdinas", 1, "stdin contained a null character")
         if mode == "I":
             return _store(ctx, var, None, auto, argv[i + 1:])
         if mode == "D":
+            warn("withstdinas", "stdin contained a null character - using default instead")
             return _store(ctx, var, default, auto, argv[i + 1:])
         data = data.split(b"\0", 1)[0]
     if chomp and data.endswith(b"\n"):

@@ -85,6 +85,8 @@ def fdmove(ctx: Context, argv: list[str]) -> list[str]:
     try:
         if to == frm:
             os.fstat(frm)
+            if opts:
+                raise OSError(22, "")
         else:
             os.dup2(frm, to)
             if not opts:

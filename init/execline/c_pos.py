@@ -14,11 +14,23 @@ from .options import OptionError, getopt, uint
 from .runtime import Context
 
 
-def _frame(ctx: Context, prog: str) -> list[str]:
-    frame = posenv.read_frame(ctx.env, prog)
-    if frame is None:
-        raise fatal(prog, 100, "invalid positional parameters")
-    return frame
+def _frame(ctx: Context, prog: str, check: bool = True) -> list[str]:
+    """[$0, $1..$n] from the environment; dies as the real commands do."""
+    env = ctx.env
+    n = env.get("#")
+    if n is None:
+        raise fatal(prog, 100, "# not set")
+    if not n.isascii() or not n.isdigit():
+        raise fatal(prog, 100, "invalid $#")
+    out = [env.get("0", "")]
+    for k in range(1, int(n) + 1):
+        v = env.get(str(k))
+        if v is None:
+            if check:
+                raise fatal(prog, 100, f"{k} not set")
+            v = ""
+        out.append(v)
+    return out
 
 
 def _set_args(env: dict[str, str], old_n: int, args: list[str]) -> None:
@@ -78,7 +90,7 @@ def shift(ctx: Context, argv: list[str]) -> list[str]:
             nargs = v
         else:
             nblocks = v
-    frame = _frame(ctx, "shift")
+    frame = _frame(ctx, "shift", check=False)
     args = frame[1:]
     m = min(nargs, len(args))
     for _ in range(nblocks):

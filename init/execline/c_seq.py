@@ -72,7 +72,7 @@ def background(ctx: Context, argv: list[str]) -> list[str]:
         raise usage("background", "background [ -d ] { command... }") from None
     block, i = get_block(argv, i, "background", strictness(ctx.env))
     if not block:
-        raise usage("background", "background [ -d ] { command... }")
+        raise fatal("background", 100, "empty block")
     pid = _doublefork(ctx, block) if opts else must_spawn(ctx, block)
     ctx.env["!"] = str(pid)
     return argv[i:]
@@ -92,7 +92,7 @@ def pipeline(ctx: Context, argv: list[str]) -> list[str]:
             writer_first = c == "w"
     block, i = get_block(argv, i, "pipeline", strictness(ctx.env))
     if not block:
-        raise usage("pipeline", text)
+        return argv[i:]
     r, w = os.pipe()
     theirs, mine = (r, w) if writer_first else (w, r)
     target = 0 if writer_first else 1

@@ -43,6 +43,8 @@ def candidates(name: str, path: str | None) -> list[str]:
 def find(name: str, path: str | None) -> tuple[str | None, int]:
     """(first executable candidate, errno to report if none)."""
     err = 2  # ENOENT
+    if not name:
+        return None, err
     for cand in candidates(name, path):
         try:
             st = os.stat(cand)
@@ -67,6 +69,9 @@ def execute(prog: str, argv: list[str], env: dict[str, str], path: str | None,
     err = 2
     for cand in candidates(argv[0], path):
         try:
+            if not args[0]:  # CPython refuses an empty argv[0]: report what execve would
+                os.stat(cand)
+                raise OSError(13 if os.path.isdir(cand) else 8, "")
             os.execve(cand, args, env)
         except OSError as e:
             if e.errno not in (2, 20) or "/" in argv[0]:
