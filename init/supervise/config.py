@@ -1,0 +1,67 @@
+"""A service directory's settings, read each time ./run is about to start.
+
+s6-supervise re-reads these files at every spawn, so editing
+``notification-fd`` or ``timeout-kill`` takes effect at the next start
+without restarting the supervisor.  Invalid values produce s6-supervise's
+warning and the default.
+"""
+from __future__ import annotations
+
+import os
+import signal
+from dataclasses import dataclass
+
+from init.supervise import rules
+
+
+@dataclass
+class Config:
+    notification_fd: int | None = None
+    timeout_kill: int = 0                 # ms, 0 = never escalate
+    timeout_finish: int = rules.DEFAULT_TIMEOUT_FINISH
+    max_death_tally: int = rules.DEFAULT_MAX_DEATH_TALLY
+    down_signal: int = signal.SIGTERM
+    reload_signal: int = signal.SIGHUP
+    killpg_on_timeout: bool = False
+
+
+def _read(dirpath: str, name: str) -> bytes | None:
+    try:
+        with open(os.path.join(dirpath, name), "rb") as f:
+            return f.read(4096)
+    except OSError:
+        return None
+
+
+def read_config(dirpath: str, warn) -> Config:
+    """Read every setting file of the service dir (missing ones -> defaults)."""
+    c = Config()
+    data = _read(dirpath, "notification-fd")
+    if data is not None:
+        n = rules.parse_uint(data)
+        if n is None:
+            warn("invalid notification-fd")
+        else:
+            c.notification_fd = n
+    for fname, attr, cap in (("timeout-kill", "timeout_kill", None),
+                             ("timeout-finish", "timeout_finish", None),
+                             ("max-death-tally", "max_death_tally", 4096)):
+        data = _read(dirpath, fname)
+        if data is None:
+            continue
+        n = rules.parse_uint(data)
+        if n is None:
+            warn(f"invalid {fname}")
+            continue
+        setattr(c, attr, min(n, cap) if cap else n)
+    for fname, attr in (("down-signal", "down_signal"), ("reload-signal", "reload_signal")):
+        data = _read(dirpath, fname)
+        if data is None:
+            continue
+        sig = rules.parse_signal(data.split(b"\n", 1)[0].decode("ascii", "replace"))
+        if sig is None:
+            warn(f"invalid {fname}")
+        else:
+            setattr(c, attr, sig)
+    c.killpg_on_timeout = os.path.exists(os.path.join(dirpath, "flag-timeout-killpg"))
+    return c

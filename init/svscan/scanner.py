@@ -1,0 +1,318 @@
+"""s6-svscan's job inside PID 1: scan a directory, supervise what is in it.
+
+Every non-dot subdirectory (or symlink to one) of the scan directory is a
+service, identified by (device, inode) so that a rename is not a new
+service.  For each one a ``Service`` (init.supervise) runs in this process;
+if ``NAME/log`` is a directory, a second ``Service`` runs the logger, and a
+pipe connects the producer's stdout to the logger's stdin.  **We hold both
+ends of that pipe** for as long as either side is supervised, so either can
+restart without losing a byte: what the producer writes while its logger is
+down waits in the pipe for the next logger.
+
+The same plumbing serves s6-rc pipelines (``producer-for``/``consumer-for``):
+``connect(producer, consumer)`` registers a funnel, several producers may
+share one consumer's pipe.
+"""
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import stat
+
+from init import spawn as _spawn
+from init.supervise.files import ServiceFiles
+from init.supervise.service import GONE, Service, stderr_say
+
+RESPAWN_GAP = 1.0   # s6-svscan respawns a dead supervisor >= 1 s after the last spawn
+
+
+class ScanDirBusy(Exception):
+    """Another s6-svscan holds the scan directory's lock."""
+
+
+class Slot:
+    """One scan directory entry: its service, maybe its logger, their pipe."""
+
+    __slots__ = ("name", "ident", "active", "service", "logger", "spawned")
+
+    def __init__(self, name: str, ident: tuple[int, int]) -> None:
+        self.name = name
+        self.ident = ident
+        self.active = True
+        self.service: Service | None = None
+        self.logger: Service | None = None
+        self.spawned: dict[str, float] = {}
+
+
+class Scanner:
+    """The scan directory, its slots, and the pipes between producers and loggers."""
+
+    def __init__(self, loop, scandir: str, *, spawner=_spawn.spawn, say=stderr_say,
+                 console_fd: int | None = None, max_services: int = 1000,
+                 name_max: int = 251) -> None:
+        self.loop = loop
+        self.scandir = os.path.abspath(scandir)
+        self.spawner = spawner
+        self.say = say
+        self.console_fd = console_fd
+        self.max_services = max_services
+        self.name_max = name_max
+        self.slots: dict[tuple[int, int], Slot] = {}
+        self.services: dict[str, Service] = {}      # "foo", "foo/log", by run name
+        self.pipes: dict[str, tuple[int, int]] = {}  # consumer run name -> (r, w)
+        self.feeds: dict[str, str] = {}             # producer name -> consumer name (s6-rc)
+        self.on_service: list = []                  # cb(service) when a Service starts
+        self.stopping = ""                          # "", "t" (terminate) or "q" (quit)
+        self.on_finished = None                     # cb() once every supervisor is gone
+        self._lock_fd = -1
+        self.control_fd = -1
+
+    # ------------------------------------------------------------ set-up
+
+    def open(self) -> None:
+        """Create .s6-svscan/, take its lock, open its control FIFO."""
+        d = os.path.join(self.scandir, ".s6-svscan")
+        os.makedirs(d, 0o700, exist_ok=True)
+        fd = os.open(os.path.join(d, "lock"), os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as e:
+            os.close(fd)
+            if e.errno in (errno.EAGAIN, errno.EACCES):
+                raise ScanDirBusy(self.scandir) from None
+            raise
+        self._lock_fd = fd
+        ctl = os.path.join(d, "control")
+        try:
+            os.mkfifo(ctl, 0o600)
+        except FileExistsError:
+            pass
+        self.control_fd = os.open(ctl, os.O_RDWR | os.O_NONBLOCK | os.O_CLOEXEC)
+        self._remove_dangling()
+
+    def _remove_dangling(self) -> None:
+        for name in os.listdir(self.scandir):
+            p = os.path.join(self.scandir, name)
+            if os.path.islink(p) and not os.path.exists(p):
+                try:
+                    os.unlink(p)
+                except OSError:
+                    pass
+
+    def read_control(self) -> bytes:
+        try:
+            return os.read(self.control_fd, 4096)
+        except BlockingIOError:
+            return b""
+
+    # ------------------------------------------------------------ pipes
+
+    def connect(self, producer: str, consumer: str) -> None:
+        """Make producer's stdout feed consumer's stdin (s6-rc pipelines)."""
+        self.feeds[producer] = consumer
+
+    def _consumer_of(self, name: str) -> str | None:
+        c = self.feeds.get(name)
+        if c is None and "/" not in name and os.path.isdir(os.path.join(self.scandir, name, "log")):
+            c = name + "/log"
+        return c
+
+    def _is_consumer(self, name: str) -> bool:
+        return name.endswith("/log") or name in self.feeds.values()
+
+    def _pipe(self, consumer: str) -> tuple[int, int]:
+        p = self.pipes.get(consumer)
+        if p is None:
+            p = os.pipe2(os.O_CLOEXEC)
+            self.pipes[consumer] = p
+        return p
+
+    def _stdio(self, name: str) -> dict[int, int]:
+        fds: dict[int, int] = {}
+        if self._is_consumer(name):
+            fds[0] = self._pipe(name)[0]
+        consumer = self._consumer_of(name)
+        if consumer is not None:
+            w = self._pipe(consumer)[1]
+            if w >= 0:
+                fds[1] = w
+        if name == "s6-svscan-log" and self.console_fd is not None:
+            fds[2] = self.console_fd
+        return fds
+
+    def _close_write_end(self, consumer: str) -> None:
+        """No producer is left: let the consumer read EOF once the pipe drains."""
+        p = self.pipes.get(consumer)
+        if p is not None and p[1] >= 0:
+            os.close(p[1])
+            self.pipes[consumer] = (p[0], -1)
+
+    def _drop_pipe(self, consumer: str) -> None:
+        p = self.pipes.pop(consumer, None)
+        if p is not None:
+            for fd in p:
+                if fd >= 0:
+                    os.close(fd)
+
+    # ------------------------------------------------------------ scanning
+
+    def scan(self, prune: str = "") -> None:
+        """Pick up new services; with prune 'n'/'N' stop those that left."""
+        if self.stopping:
+            return
+        seen = set()
+        try:
+            names = sorted(os.listdir(self.scandir))
+        except OSError as e:
+            self.say(f"s6-svscan: warning: unable to scan {self.scandir}: {e.strerror}")
+            return
+        for name in names:
+            if name.startswith("."):
+                continue
+            if len(name) > self.name_max:
+                self.say(f"s6-svscan: warning: name too long: {name}")
+                continue
+            path = os.path.join(self.scandir, name)
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            if not stat.S_ISDIR(st.st_mode):
+                continue
+            ident = (st.st_dev, st.st_ino)
+            seen.add(ident)
+            slot = self.slots.get(ident)
+            if slot is None:
+                if len(self.slots) >= self.max_services:
+                    self.say(f"s6-svscan: warning: too many services, not supervising {name}")
+                    continue
+                slot = self.slots[ident] = Slot(name, ident)
+            elif slot.name != name:
+                self._rename(slot, name)
+            slot.active = True
+            self._ensure(slot)
+        for slot in list(self.slots.values()):
+            if slot.ident not in seen:
+                slot.active = False
+                if prune:
+                    self._prune(slot, hard=prune == "N")
+
+    def _rename(self, slot: Slot, name: str) -> None:
+        for svc in (slot.service, slot.logger):
+            if svc is not None:
+                self.services.pop(svc.name, None)
+        slot.name = name
+
+    def _ensure(self, slot: Slot) -> None:
+        """Start whichever supervisor of the slot is missing."""
+        if slot.service is None:
+            slot.service = self._start(slot, slot.name)
+        if slot.logger is None and os.path.isdir(os.path.join(self.scandir, slot.name, "log")):
+            slot.logger = self._start(slot, slot.name + "/log")
+
+    def _start(self, slot: Slot, name: str) -> Service | None:
+        last = slot.spawned.get(name)
+        now = self.loop.time()
+        if last is not None and now - last < RESPAWN_GAP:
+            self.loop.call_at(last + RESPAWN_GAP, self._respawn, slot)
+            return None
+        path = os.path.join(self.scandir, name)
+        svc = Service(self.loop, ServiceFiles(path), name, stdio=self._stdio(name),
+                      spawner=self.spawner, on_exit=self._on_exit, say=self.say)
+        try:
+            svc.start()
+        except Exception as e:  # noqa: BLE001 - one bad dir must not stop the scan
+            self.say(f"s6-svscan: warning: unable to supervise {name}: {e}")
+            svc.files.close()
+            slot.spawned[name] = now
+            return None
+        slot.spawned[name] = now
+        self.services[name] = svc
+        for cb in list(self.on_service):
+            cb(svc)
+        return svc
+
+    def _respawn(self, slot: Slot) -> None:
+        if slot.active and not self.stopping and self.slots.get(slot.ident) is slot:
+            self._ensure(slot)
+
+    def _prune(self, slot: Slot, hard: bool) -> None:
+        if slot.service is not None and slot.service.phase != GONE:
+            slot.service.terminate()
+        if slot.logger is not None and slot.logger.phase != GONE:
+            slot.logger.terminate() if hard else slot.logger.hangup()
+
+    # ------------------------------------------------------------ supervisor exits
+
+    def _slot_of(self, svc: Service) -> Slot | None:
+        for slot in self.slots.values():
+            if slot.service is svc or slot.logger is svc:
+                return slot
+        return None
+
+    def _on_exit(self, svc: Service) -> None:
+        if self.services.get(svc.name) is svc:
+            del self.services[svc.name]
+        slot = self._slot_of(svc)
+        if slot is not None:
+            if slot.service is svc:
+                slot.service = None
+            else:
+                slot.logger = None
+            if slot.active and not self.stopping:
+                self.loop.call_soon(self._respawn, slot)
+            else:
+                self._release(svc.name, slot)
+        if self.stopping and not self.services and self.on_finished is not None:
+            self.on_finished()
+
+    def _release(self, name: str, slot: Slot) -> None:
+        consumer = self._consumer_of_gone(name)
+        if consumer is not None and not any(
+                p in self.services for p, c in self._producers() if c == consumer):
+            self._close_write_end(consumer)
+        if slot.service is None and slot.logger is None:
+            self.slots.pop(slot.ident, None)
+            self._drop_pipe(slot.name + "/log")
+        if self._is_consumer(name) and name not in self.services:
+            if not any(p in self.services for p, c in self._producers() if c == name):
+                self._drop_pipe(name)
+
+    def _consumer_of_gone(self, name: str) -> str | None:
+        if name in self.feeds:
+            return self.feeds[name]
+        if "/" not in name and name + "/log" in self.pipes:
+            return name + "/log"
+        return None
+
+    def _producers(self) -> list[tuple[str, str]]:
+        pairs = list(self.feeds.items())
+        pairs += [(c[:-4], c) for c in self.pipes if c.endswith("/log")]
+        return pairs
+
+    # ------------------------------------------------------------ shutdown
+
+    def shutdown(self, how: str) -> None:
+        """'t': TERM services, HUP loggers; 'q': TERM all.  Then on_finished()."""
+        self.stopping = how
+        consumers = {c for _, c in self._producers()}
+        for name, svc in list(self.services.items()):
+            if svc.phase == GONE:
+                continue
+            if how == "t" and name in consumers:
+                svc.hangup()
+            else:
+                svc.terminate()
+        for c in list(self.pipes):
+            self._close_write_end(c)
+        if not self.services and self.on_finished is not None:
+            self.on_finished()
+
+    def close(self) -> None:
+        for c in list(self.pipes):
+            self._drop_pipe(c)
+        for fd in (self.control_fd, self._lock_fd):
+            if fd >= 0:
+                os.close(fd)
+        self.control_fd = self._lock_fd = -1
