@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import select
 import signal
+import stat
 import time
 
 from logd.dispatch import Dispatcher
@@ -20,7 +21,13 @@ from logd.messages import Reporter, strerror
 from logd.outputs import Forwarder
 from logd.reader import READ_WINDOW, Splitter
 
-READ_SIZE = READ_WINDOW * 128  # big reads; windows keep s6-log's 8191 semantics
+# A kill -9 loses what was read and not yet written.  From a pipe (the
+# normal case: a supervised service's output) logd reads what s6-log reads,
+# so it can never lose more; from a regular file nothing is lost that is not
+# still in the file, so it reads big blocks (windows keep s6-log's rotation
+# points, see reader.py).
+PIPE_READ = READ_WINDOW
+FILE_READ = READ_WINDOW * 128
 
 _CAUGHT = (signal.SIGTERM, signal.SIGHUP, signal.SIGALRM, signal.SIGCHLD)
 
@@ -43,6 +50,12 @@ class Logger:
         self.closing = False    # no more input
         self.signals: list[int] = []
         self.unfinalised = list(logdirs)
+        self.read_size = PIPE_READ
+        try:
+            if stat.S_ISREG(os.fstat(0).st_mode):
+                self.read_size = FILE_READ
+        except OSError:
+            pass
 
     # ------------------------------------------------------------ setup
 
@@ -121,7 +134,7 @@ class Logger:
     # ------------------------------------------------------------ input
 
     def _read(self) -> None:
-        size = 1 if self.lastline else READ_SIZE
+        size = 1 if self.lastline else self.read_size
         try:
             data = os.read(0, size)
         except BlockingIOError:

@@ -73,7 +73,9 @@ def _run(opts) -> int:
                     blocking=opts.blocking, protect=opts.protect, linelimit=opts.linelimit,
                     lastlinetimeout=opts.lastlinetimeout)
     logger.trap_signals()
-    for fd in (0, 1):
+    # s6-log makes both non-blocking; the flag lives on the shared open file
+    # description, so on stdout it is only set when logd writes there.
+    for fd in (0, 1) if any(a.kind == "1" for a in script.actions) else (0,):
         try:
             os.set_blocking(fd, False)
         except OSError:

@@ -91,10 +91,8 @@ def format_local(unix: int, leap: bool, nanos: int) -> bytes | None:
     """
     try:
         tm = time.localtime(unix)
-        if tm.tm_year > 9999:
-            return None
-        head = time.strftime("%Y-%m-%d %H:%M:", tm)
     except (OverflowError, OSError, ValueError):
         return None
     seconds = 60 if leap else tm.tm_sec
-    return f"{head}{seconds:02d}.{f'{nanos:09d}'[:9]}".encode()
+    return (f"{tm.tm_year:04d}-{tm.tm_mon:02d}-{tm.tm_mday:02d} {tm.tm_hour:02d}:"
+            f"{tm.tm_min:02d}:{seconds:02d}.{f'{nanos:09d}'[:9]}").encode()
