@@ -25,17 +25,23 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REAL = "/usr/lib/execline/bin/execlineb"
+# What a /command/execlineb shim can run: no runpy (``-m`` imports importlib.util).
+SHIM = (f"import sys; sys.path.insert(0, {ROOT!r}); "
+        "from init.execline.execlineb import main; main(sys.argv[1:])")
 
 
-def timeit(cmd: list[str], runs: int) -> list[float]:
-    """Wall-clock ms of each of runs executions (after one warm-up)."""
+def timeit(cmds: list[list[str]], runs: int) -> list[list[float]]:
+    """Wall-clock ms of runs executions of each command, interleaved round by
+    round so that load from elsewhere on the machine hits all of them alike."""
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8"}
-    subprocess.run(cmd, cwd=ROOT, env=env, check=True)
-    out = []
-    for _ in range(runs):
-        t = time.perf_counter()
+    for cmd in cmds:
         subprocess.run(cmd, cwd=ROOT, env=env, check=True)
-        out.append((time.perf_counter() - t) * 1000)
+    out: list[list[float]] = [[] for _ in cmds]
+    for _ in range(runs):
+        for k, cmd in enumerate(cmds):
+            t = time.perf_counter()
+            subprocess.run(cmd, cwd=ROOT, env=env, check=True)
+            out[k].append((time.perf_counter() - t) * 1000)
     return out
 
 
@@ -68,16 +74,18 @@ def main() -> None:
             ("ours: python3 -m init.execline -P", [py, "-m", "init.execline", "-P", script]),
             ("python3 -S -c pass", [py, "-S", "-c", "pass"]),
             ("ours: python3 -S -m init.execline -P", [py, "-S", "-m", "init.execline", "-P", script]),
+            ("ours: python3 -S shim (no runpy) -P", [py, "-S", "-c", SHIM, "-P", script]),
         ]
         results = {}
         print(f"{'command':42} {'median ms':>10} {'mean ms':>9}")
-        for name, cmd in rows:
-            t = timeit(cmd, runs)
+        for (name, _), t in zip(rows, timeit([cmd for _, cmd in rows], runs)):
             results[name] = statistics.median(t)
             print(f"{name:42} {statistics.median(t):10.2f} {statistics.mean(t):9.2f}")
         for flag, base, ours in (("", "python3 -c pass", "ours: python3 -m init.execline -P"),
                                  ("-S ", "python3 -S -c pass",
-                                  "ours: python3 -S -m init.execline -P")):
+                                  "ours: python3 -S -m init.execline -P"),
+                                 ("-S (shim) ", "python3 -S -c pass",
+                                  "ours: python3 -S shim (no runpy) -P")):
             extra = results[ours] - results[base]
             print(f"ours vs python3 {flag}-c pass: +{extra:.2f} ms "
                   f"({results[ours] / results[base]:.2f}x)")

@@ -67,18 +67,42 @@ def execute(prog: str, argv: list[str], env: dict[str, str], path: str | None,
     if argv0 is not None:
         args[0] = argv0
     err = 2
+    # CPython refuses an empty argv[0] and variable names that are empty or
+    # contain "="; execline passes them through, so use execve(2) directly then.
+    raw = needs_raw(args, env)
+    do_exec = _raw_execve if raw else os.execve
     for cand in candidates(argv[0], path):
         try:
-            if not args[0]:  # CPython refuses an empty argv[0]: report what execve would
-                os.stat(cand)
-                raise OSError(13 if os.path.isdir(cand) else 8, "")
-            os.execve(cand, args, env)
+            do_exec(cand, args, env)
         except OSError as e:
             if e.errno not in (2, 20) or "/" in argv[0]:
                 err = e.errno or err
             if e.errno not in (2, 20, 13):
                 break
     raise fatal(prog, 127 if err == 2 else 126, f"unable to exec {argv[0]}: {strerror(err)}")
+
+
+def bad_env(env: dict[str, str]) -> bool:
+    """True when CPython's exec/spawn wrappers would refuse env's names."""
+    return any(not k or "=" in k for k in env)
+
+
+def needs_raw(argv: list[str], env: dict[str, str]) -> bool:
+    """True when CPython's exec wrappers would refuse argv or env."""
+    return not argv[0] or bad_env(env)
+
+
+def _raw_execve(path: str, argv: list[str], env: dict[str, str]) -> None:
+    """execve(2) through ctypes, without CPython's argument checks."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    enc = os.fsencode
+    cargv = (ctypes.c_char_p * (len(argv) + 1))(*[enc(a) for a in argv], None)
+    items = [enc(k) + b"=" + enc(v) for k, v in env.items()]
+    cenv = (ctypes.c_char_p * (len(items) + 1))(*items, None)
+    libc.execve(enc(path), cargv, cenv)
+    e = ctypes.get_errno()
+    raise OSError(e, os.strerror(e))
 
 
 def spawn_external(argv: list[str], env: dict[str, str], path: str | None,

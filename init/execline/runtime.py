@@ -96,7 +96,7 @@ def spawn_with(ctx: Context, argv: list[str], actions: list[tuple] | None,
     """Spawn argv with posix_spawn file actions (external) or a setup hook (fork)."""
     if not argv:
         argv = []
-    if argv and lookup(argv[0]) is None:
+    if argv and lookup(argv[0]) is None and not proc.bad_env(ctx.env):
         return proc.spawn_external(argv, ctx.env, ctx.path, actions, pgroup)
     pid = os.fork()
     if pid:
