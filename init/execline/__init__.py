@@ -22,6 +22,26 @@ Environment
     Directory ``with-contenv`` loads (default ``/run/s6/container_environment``).
     Meant for tests; s6-overlay images never set it.
 
+Known differences from execline 2.9.3 / s6 2.11 (all else is pinned by the
+differential tests in tests/init/execline against Debian's programs)
+----------------------------------------------------------------------
+* A name of the table (or ``/command/NAME``) runs in-process even if PATH
+  holds another program of that name first.  Other names, including execline
+  commands we do not implement (``case``, ``envfile``, ``runblock``,
+  ``homeof``, ``posix-cd``, ``posix-umask``), are exec'd from PATH like any
+  program: 127 ``unable to exec`` when absent, never silently skipped.
+* Everything we exec gets an empty signal mask and default SIGPIPE/SIGXFSZ
+  (the real programs keep an inherited mask); children of a forked
+  in-process block also lose the glibc-internal ignored signals 32/33 that
+  posix_spawn leaves behind.
+* eltest's ``=~`` translates POSIX EREs onto Python's re: back-references,
+  ``[.x.]`` and ``[=x=]`` are not supported; a bad regex gets a generic
+  message.
+* ``importas -S VAR`` (execline 2.9.6+) is accepted.
+* s6-notifyoncheck does not first check that s6-supervise runs the service.
+* s6-portable-utils texts (s6-mkdir -v, s6-maximumtime's timeout message...)
+  follow skarnet's documentation; Debian has no binary to compare with.
+
 Process hygiene: every exec'd or spawned program gets default SIGPIPE/SIGXFSZ,
 an empty signal mask, only the fds meant for it, and not the ``LC_CTYPE``
 that CPython's locale coercion may add.  This package imports nothing at
