@@ -10,7 +10,10 @@ from __future__ import annotations
 import time
 from bisect import bisect_left
 from itertools import accumulate
-from typing import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Callable
 
 from logd.messages import Reporter
 from logd.outputs import Forwarder, alert_records, status_content, write_alerts, write_status

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Callable
+from typing import TYPE_CHECKING
 
-from logd import processor
+if TYPE_CHECKING:
+    from typing import Callable
+
 from logd.archives import is_archive, prune_victims
 from logd.messages import Fatal, Reporter, strerror
 from logd.script import Controls
@@ -41,12 +43,17 @@ class Env:
     def __init__(self, reporter: Reporter, umask: int,
                  clock: Callable[[], int] = time.time_ns,
                  monotonic: Callable[[], float] = time.monotonic,
-                 spawn: Callable[[str, str, str], int] = processor.spawn) -> None:
+                 spawn: Callable[[str, str, str], int] | None = None) -> None:
         self.reporter = reporter
         self.file_mode = 0o666 & ~umask
         self.clock = clock
         self.monotonic = monotonic
-        self.spawn = spawn
+        self.spawn = spawn or _spawn_processor
+
+
+def _spawn_processor(logdir: str, kind: str, text: str) -> int:
+    from logd.processor import spawn  # only scripts with processors pay for it
+    return spawn(logdir, kind, text)
 
 
 class Logdir:

@@ -48,8 +48,11 @@ def _run(opts) -> int:
     if extraneous:
         reporter.warn("ignoring extraneous non-action directives")
 
-    from logd.ere import compile_ere
     from logd.logdir import Env, Logdir
+
+    def compile_ere(raw: bytes):
+        from logd.ere import compile_ere  # only scripts with regexes pay for it
+        return compile_ere(raw)
 
     umask = os.umask(0)
     os.umask(umask)

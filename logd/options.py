@@ -4,8 +4,6 @@ Pure: argv in, an Options record or a UsageError out.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 UINT32_MAX = 4294967295
 
 
@@ -13,15 +11,17 @@ class UsageError(Exception):
     """Bad command line: the caller prints the usage line and exits 100."""
 
 
-@dataclass
 class Options:
-    notif: int | None = None
-    verbosity: int = 1
-    blocking: bool = False
-    protect: bool = False
-    linelimit: int = 8192
-    lastlinetimeout: int = 2000  # ms; 0 waits forever (s6 2.15's -t)
-    script: list[str] = field(default_factory=list)
+    """``lastlinetimeout`` in ms, 0 waits forever (s6 2.15's -t)."""
+
+    def __init__(self) -> None:
+        self.notif: int | None = None
+        self.verbosity = 1
+        self.blocking = False
+        self.protect = False
+        self.linelimit = 8192
+        self.lastlinetimeout = 2000
+        self.script: list[str] = []
 
 
 def parse_number(text: str, limit: int = UINT32_MAX) -> int | None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import shutil
 import sys
 
 from logd.childproc import reset_signals
@@ -24,6 +23,8 @@ from logd.childproc import reset_signals
 def processor_argv(kind: str, text: str) -> list[str]:
     if kind == "?":
         return ["/bin/sh", "-c", text]
+    import shutil
+
     execlineb = shutil.which("execlineb")
     if execlineb:
         return [execlineb, "-Pc", text]

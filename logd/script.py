@@ -13,10 +13,12 @@ loop only applies it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING
 
 from logd.options import UINT32_MAX, parse_number
+
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 _FIRST_BYTES = set("+-fnsSlrRE^p!?tT12=./")
 _SINGLE = set("tTf12")
@@ -28,23 +30,24 @@ class ScriptError(Exception):
     """A script error: ``s6-log: fatal: <text>``, exit 100."""
 
 
-@dataclass
 class Controls:
-    """The sticky control directives in force at one point of the script."""
+    """The sticky control directives in force at one point of the script.
 
-    n: int = 10
-    s: int = 99999
-    S: int = 0
-    l: int = 2000  # noqa: E741 (the directive's own name)
-    r: int = 2000
-    R: int = 0
-    E: int = 200
-    status_size: int = 1001
-    prefix: bytes | None = None
-    processor: tuple[str, str] | None = None  # ("!" execline | "?" sh, text)
+    ``processor`` is ("!" for execline or "?" for sh, text) or None.
+    """
+
+    __slots__ = ("n", "s", "S", "l", "r", "R", "E", "status_size", "prefix", "processor")
+
+    def __init__(self, n: int = 10, s: int = 99999, S: int = 0, l: int = 2000,  # noqa: E741
+                 r: int = 2000, R: int = 0, E: int = 200, status_size: int = 1001,
+                 prefix: bytes | None = None, processor: tuple[str, str] | None = None) -> None:
+        self.n, self.s, self.S, self.l, self.r, self.R = n, s, S, l, r, R
+        self.E, self.status_size, self.prefix, self.processor = E, status_size, prefix, processor
+
+    def copy(self) -> Controls:
+        return Controls(**{name: getattr(self, name) for name in self.__slots__})
 
 
-@dataclass
 class Action:
     """One action with everything it needs frozen at compile time.
 
@@ -52,30 +55,42 @@ class Action:
     ``target`` is the status file path or the object ``open_logdir`` made.
     """
 
-    kind: str
-    tai: bool
-    iso: bool
-    controls: Controls
-    target: Any = None
+    __slots__ = ("kind", "tai", "iso", "controls", "target")
+
+    def __init__(self, kind: str, tai: bool, iso: bool, controls: Controls,
+                 target: Any = None) -> None:
+        self.kind, self.tai, self.iso, self.controls, self.target = (
+            kind, tai, iso, controls, target)
 
 
-@dataclass
 class Selector:
-    op: str  # "+", "-" or "f"
-    regex: Any = None  # compiled bytes pattern; None = matches every line
-    source: bytes = b""
+    """``op`` is "+", "-" or "f"; ``regex`` None matches every line."""
+
+    __slots__ = ("op", "regex", "source")
+
+    def __init__(self, op: str, regex: Any = None, source: bytes = b"") -> None:
+        self.op, self.regex, self.source = op, regex, source
+
+    def __repr__(self) -> str:
+        return f"Selector({self.op!r}, {self.source!r})"
 
 
-@dataclass
 class Group:
-    selectors: list[Selector] = field(default_factory=list)
-    actions: list[Action] = field(default_factory=list)
+    __slots__ = ("selectors", "actions")
+
+    def __init__(self, selectors: list[Selector] | None = None,
+                 actions: list[Action] | None = None) -> None:
+        self.selectors = [] if selectors is None else selectors
+        self.actions = [] if actions is None else actions
 
 
-@dataclass
 class Script:
-    groups: list[Group]
-    extraneous: bool  # trailing selection directives were ignored (warn)
+    """``extraneous``: trailing selection directives were ignored (warn)."""
+
+    __slots__ = ("groups", "extraneous")
+
+    def __init__(self, groups: list[Group], extraneous: bool) -> None:
+        self.groups, self.extraneous = groups, extraneous
 
     @property
     def actions(self) -> list[Action]:
@@ -135,7 +150,7 @@ def compile_script(
         elif head == "T":
             iso = True
         elif head in _ACTION:
-            frozen = Controls(**vars(ctl))
+            frozen = ctl.copy()
             action = Action("d" if head in "./" else head, tai, iso, frozen)
             if head == "=":
                 action.target = rest

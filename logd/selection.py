@@ -13,12 +13,12 @@ costs nothing per line.  ``None`` stands for "every line".
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from logd.script import Group
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
-Selection = "list[int] | None"
-
+    from logd.script import Group
 
 def needs_lines(groups: Sequence[Group]) -> bool:
     """True if the script selects at all (else every action takes all)."""
