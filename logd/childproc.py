@@ -8,7 +8,8 @@ scripts) must see the same process the C originals would give it.
 from __future__ import annotations
 
 import os
-import signal
+
+from logd import sig as signal
 
 _RESET = ("SIGPIPE", "SIGXFSZ", "SIGXFZ", "SIGINT", "SIGTERM", "SIGHUP", "SIGALRM",
           "SIGCHLD", "SIGQUIT", "SIGUSR1", "SIGUSR2")

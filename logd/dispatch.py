@@ -10,10 +10,6 @@ from __future__ import annotations
 import time
 from bisect import bisect_left
 from itertools import accumulate
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from typing import Callable
 
 from logd.messages import Reporter
 from logd.outputs import Forwarder, alert_records, status_content, write_alerts, write_status
@@ -21,6 +17,12 @@ from logd.reader import Chunk
 from logd.script import Action, Script
 from logd.selection import needs_lines, select
 from logd.stamps import IsoFormatter, tai64n_label
+
+TYPE_CHECKING = False  # typing costs milliseconds at start-up; annotations are lazy
+
+if TYPE_CHECKING:
+    from typing import Callable
+
 
 
 def records_all(chunk: Chunk, rp: bytes) -> bytes:

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import os
 import time
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from typing import Callable
 
 from logd.archives import is_archive, prune_victims
 from logd.messages import Fatal, Reporter, strerror
 from logd.script import Controls
 from logd.stamps import tai64n_label
+
+TYPE_CHECKING = False  # typing costs milliseconds at start-up; annotations are lazy
+
+if TYPE_CHECKING:
+    from typing import Callable
+
 
 WAIT = object()  # a step that started a processor: resume on its exit
 

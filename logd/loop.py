@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import os
 import select
-import signal
 import stat
 import time
 
+from logd import sig as signal
 from logd.dispatch import Dispatcher
 from logd.logdir import Logdir
 from logd.messages import Reporter, strerror

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import fcntl
 import os
-import signal
 
+from logd import sig as signal
 from logd.childproc import undo_locale_coercion
 from logd.messages import EXIT_USAGE, PROG, USAGE, Fatal, Reporter, emit
 from logd.options import UsageError, parse_args

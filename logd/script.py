@@ -13,10 +13,9 @@ loop only applies it.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from logd.options import UINT32_MAX, parse_number
 
+TYPE_CHECKING = False  # typing costs milliseconds at start-up; annotations are lazy
 if TYPE_CHECKING:
     from typing import Any, Callable
 
