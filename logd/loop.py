@@ -53,7 +53,10 @@ class Logger:
         self.read_size = PIPE_READ
         try:
             if stat.S_ISREG(os.fstat(0).st_mode):
+                from logd.heap import keep_big_buffers
+
                 self.read_size = FILE_READ
+                keep_big_buffers()
         except OSError:
             pass
 
