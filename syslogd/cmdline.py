@@ -63,23 +63,24 @@ class Options:
         self.stream_path: str | None = None
 
 
-def getopt(argv: Sequence[str], flags: frozenset[str], with_arg: frozenset[str]):
-    """Yield ``(letter, argument or None)`` pairs, skalibs-style.
-
-    Raises UsageError on an unknown option or a missing argument.
-    """
+def getopt(argv: Sequence[str], flags: frozenset[str],
+           with_arg: frozenset[str]) -> tuple[list[tuple[str, str | None]], int]:
+    """``([(letter, argument or None), ...], index of the first operand)``,
+    skalibs-style.  Raises UsageError on an unknown option or a missing
+    argument."""
+    opts: list[tuple[str, str | None]] = []
     i = 0
     while i < len(argv):
         word = argv[i]
         if word == "--":
-            return
+            return opts, i + 1
         if len(word) < 2 or word[0] != "-":
-            return
+            return opts, i
         j = 1
         while j < len(word):
             c = word[j]
             if c in flags:
-                yield c, None
+                opts.append((c, None))
                 j += 1
             elif c in with_arg:
                 if j + 1 < len(word):
@@ -89,11 +90,12 @@ def getopt(argv: Sequence[str], flags: frozenset[str], with_arg: frozenset[str])
                     if i >= len(argv):
                         raise UsageError()
                     arg = argv[i]
-                yield c, arg
+                opts.append((c, arg))
                 break
             else:
                 raise UsageError()
         i += 1
+    return opts, i
 
 
 def _uint(arg: str) -> int:
@@ -116,7 +118,7 @@ def _env_uint(environ: Mapping[str, str], name: str) -> int:
 def parse_args(argv: Sequence[str], environ: Mapping[str, str]) -> Options:
     """Options for ``argv`` (without the program name)."""
     o = Options()
-    for c, arg in getopt(argv, _FLAGS, _WITH_ARG):
+    for c, arg in getopt(argv, _FLAGS, _WITH_ARG)[0]:
         if c == "r":
             o.raw = True
         elif c == "U":

@@ -10,7 +10,7 @@ and the port is 514.  ``::1:5514`` is therefore the IPv6 address
 
 from __future__ import annotations
 
-from _socket import AF_INET, AF_INET6, inet_ntop, inet_pton
+from _socket import AF_INET, AF_INET6, inet_pton
 
 from .scan import parse_uint16, scan_uint32
 
@@ -24,11 +24,12 @@ def _scan_ip6(s: str) -> tuple[str, int] | None:
         n += 1
     while n >= 2:
         try:
-            packed = inet_pton(AF_INET6, s[:n])
+            inet_pton(AF_INET6, s[:n])
         except OSError:
             n -= 1
             continue
-        return inet_ntop(AF_INET6, packed), n
+        # as written: inet_ntop would show ::1:5514 as ::0.1.85.20
+        return s[:n], n
     return None
 
 
