@@ -99,7 +99,7 @@ class Server:
         self.out_fd = out_fd
         self.terminated = False
         self.batch = max(1, BATCH_BYTES // (linelen + 4))
-        self.clients: dict[int, tuple] = {}
+        self.clients: dict[int, object] = {}
         self._wake_r = -1
         self._poll = select.poll()
         self._prefixes: dict[object, bytes] = {}
@@ -169,41 +169,41 @@ class Server:
         clients = self.clients
         while len(clients) < MAX_STREAM_CLIENTS:
             try:
-                conn, _ = self.stream.accept()
+                # _socket's raw accept: a bare (CLOEXEC) descriptor
+                fd, _ = self.stream._accept()
             except BlockingIOError:
                 return
             except OSError:
                 return  # ECONNABORTED, EMFILE...: the backlog keeps the rest
             from .records import RecordSplitter
 
-            conn.setblocking(False)
-            fd = conn.fileno()
-            clients[fd] = (conn, RecordSplitter(self.linelen, octet_counting=True))
+            os.set_blocking(fd, False)
+            clients[fd] = RecordSplitter(self.linelen, octet_counting=True)
             self._poll.register(fd, POLLIN)
         # full: stop accepting until a client leaves
         self._poll.modify(self.stream.fileno(), 0)
 
     def _read_client(self, fd: int, out: list) -> None:
-        conn, splitter = self.clients[fd]
+        splitter = self.clients[fd]
         fmt = self.fmt
         try:
-            data = conn.recv(STREAM_READ)
+            data = os.read(fd, STREAM_READ)
         except BlockingIOError:
             return
         except OSError:
             data = b""
         if data:
             for rec in splitter.feed(data):
-                out.append(fmt(rec) or b"\n")
+                out.append(fmt(rec))
             return
         for rec in splitter.finish():
-            out.append(fmt(rec) or b"\n")
+            out.append(fmt(rec))
         self._drop_client(fd)
 
     def _drop_client(self, fd: int) -> None:
-        conn, _ = self.clients.pop(fd)
+        del self.clients[fd]
         self._poll.unregister(fd)
-        conn.close()
+        os.close(fd)
         if self.stream is not None and len(self.clients) == MAX_STREAM_CLIENTS - 1:
             self._poll.modify(self.stream.fileno(), POLLIN)
 
@@ -274,18 +274,18 @@ class Server:
                 if not more:
                     break
         for fd in list(self.clients):
-            conn, splitter = self.clients[fd]
+            splitter = self.clients[fd]
             for _ in range(64):
                 try:
-                    data = conn.recv(STREAM_READ)
+                    data = os.read(fd, STREAM_READ)
                 except OSError:
                     break
                 if not data:
                     break
                 for rec in splitter.feed(data):
-                    out.append(self.fmt(rec) or b"\n")
+                    out.append(self.fmt(rec))
             for rec in splitter.finish():
-                out.append(self.fmt(rec) or b"\n")
+                out.append(self.fmt(rec))
             self._drop_client(fd)
         if out:
             self._write(out)
