@@ -51,32 +51,46 @@ def archive_order(name: str) -> bytes:
     return name[1:].encode("utf-8", "surrogateescape")
 
 
+def _stat_entry(path: str, name: str) -> Entry | None:
+    try:
+        st = os.stat(os.path.join(path, name), follow_symlinks=False)
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    if name == "processed" and not st.st_mode & stat.S_IXUSR:
+        return None  # still being written by the processor
+    return Entry(name, st.st_dev, st.st_ino)
+
+
 def snapshot(path: str) -> Snapshot:
-    """List ``path`` once; a file that vanishes meanwhile is left out."""
+    """Look at ``path`` once, so that no segment is missed while it moves.
+
+    A directory listing is not atomic: a file renamed during it may be in
+    neither its old nor its new place.  So the names a segment takes in
+    turn are looked at in reverse order: ``current``, then ``previous``,
+    then ``processed`` (each with one ``stat``), then the archives (one
+    listing).  A segment that moves on between two looks has its new name
+    (archives are hard links made before the old name is removed) before
+    the next look starts, and a listing always returns the entries that
+    exist for its whole duration.
+    """
+    current = _stat_entry(path, "current")
+    previous = _stat_entry(path, "previous")
+    processed = _stat_entry(path, "processed")
     archives: list[Entry] = []
-    special: dict[str, Entry] = {}
     with os.scandir(path) as it:
         for de in it:
-            name = de.name
-            arch = is_archive(name)
-            if not arch and name not in ("current", "previous", "processed"):
+            if not is_archive(de.name):
                 continue
             try:
                 st = de.stat(follow_symlinks=False)
             except FileNotFoundError:
                 continue
-            if not stat.S_ISREG(st.st_mode):
-                continue
-            if name == "processed" and not st.st_mode & stat.S_IXUSR:
-                continue  # still being written by the processor
-            entry = Entry(name, st.st_dev, st.st_ino)
-            if arch:
-                archives.append(entry)
-            else:
-                special[name] = entry
+            if stat.S_ISREG(st.st_mode):
+                archives.append(Entry(de.name, st.st_dev, st.st_ino))
     archives.sort(key=lambda e: archive_order(e.name))
-    return Snapshot(archives, special.get("previous"), special.get("processed"),
-                    special.get("current"))
+    return Snapshot(archives, previous, processed, current)
 
 
 def compression(head: bytes) -> str | None:

@@ -68,14 +68,20 @@ def plan_next(snap: Snapshot, after: str, pending: list, same: Callable[[object,
         # never seen live: read it.  Pending segments whose files are gone
         # had their archives pruned; the others still wait.
         return Plan([p for p in pend if visible(p)], after, ("archive", a))
+    # a file caught between its hard link to an archive name and the removal
+    # of its old name is that archive, handled above
+    archived = {(a.dev, a.ino) for a in snap.archives}
+
+    def fresh(e: Entry | None) -> bool:
+        return e is not None and (e.dev, e.ino) not in archived \
+            and not any(same(p, e) for p in pend)
+
     if snap.previous is not None:
-        if not any(same(p, snap.previous) for p in pend):
+        if fresh(snap.previous):
             return Plan(pend, after, ("previous", snap.previous))
-    elif snap.processed is not None:
-        mine = any(same(p, snap.processed) for p in pend)
-        if not mine and not (pend and not visible(pend[0]) and processor(snap.processed)):
+    elif fresh(snap.processed):
+        if not (pend and not visible(pend[0]) and processor(snap.processed)):
             return Plan(pend, after, ("processed", snap.processed))
-    cur = snap.current
-    if cur is not None and not any(same(p, cur) for p in pend):
-        return Plan(pend, after, ("current", cur))
+    if fresh(snap.current):
+        return Plan(pend, after, ("current", snap.current))
     return Plan(pend, after, None)
