@@ -67,7 +67,18 @@ def _structured_data(body: bytes, pos: int) -> int:
 
 
 def parse_body(body: bytes) -> dict:
-    """Header fields of an RFC 5424 or RFC 3164 body; ``{}`` if neither."""
+    """Header fields of an RFC 5424 or RFC 3164 body (``message`` included);
+    ``{}`` if neither."""
+    fields, msg = split_body(body)
+    if fields:
+        fields["message"] = msg.decode("utf-8", "replace")
+    return fields
+
+
+def split_body(body: bytes) -> tuple[dict, bytes]:
+    """``(header fields, message bytes)``; ``({}, body)`` for a body that
+    is neither RFC 5424 nor RFC 3164.  The message is kept as bytes so a
+    forwarder can pass it on unchanged (a UTF-8 BOM is dropped)."""
     m = _R5424.match(body)
     if m is not None and (m.group(2) == b"-" or m.group(2)[:1].isdigit()):
         end = _structured_data(body, m.end())
@@ -83,8 +94,7 @@ def parse_body(body: bytes) -> dict:
             msg = body[end + 1:]
             if msg.startswith(_BOM):
                 msg = msg[3:]
-            out["message"] = msg.decode("utf-8", "replace")
-            return out
+            return out, msg
     m = _R3164.match(body)
     if m is not None:
         out = {"timestamp": m.group(1).decode()}
@@ -93,9 +103,8 @@ def parse_body(body: bytes) -> dict:
         out["app_name"] = m.group(3).decode("utf-8", "replace")
         if m.group(4):
             out["procid"] = m.group(4).decode("utf-8", "replace")
-        out["message"] = body[m.end():].decode("utf-8", "replace")
-        return out
-    return {}
+        return out, body[m.end():]
+    return {}, body
 
 
 def parse(rest: bytes) -> dict | None:

@@ -1,0 +1,14 @@
+"""Shipping a logdir to a remote syslog collector (``s6py logs forward``).
+
+RFC 5424 messages, over TCP with RFC 6587 octet counting (optionally TLS,
+certificate verification on by default) or over UDP (RFC 5426).  The
+logdir itself is the queue: a persistent cursor (``state``) says how far
+the collector has got, so nothing is lost while it is down and sending
+resumes where it stopped.  Delivery is at least once: after a reconnect
+the forwarder replays from the last committed position, so duplicates are
+bounded (by ``--replay`` plus what was unacknowledged) and counted.
+
+Modules: ``message`` (lines to RFC 5424, framing: pure), ``target``
+(``--to`` URLs: pure), ``state`` (the durable cursor file), ``transport``
+(asyncio connections), ``forwarder`` (the loop), ``cli``.
+"""
