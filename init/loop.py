@@ -22,7 +22,7 @@ import selectors
 import signal
 import sys
 import time
-from typing import Callable
+from collections.abc import Callable
 
 Callback = Callable[..., object]
 

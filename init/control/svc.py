@@ -7,12 +7,12 @@ is sent (s6-svlisten1's guarantee), then the tool waits.
 """
 from __future__ import annotations
 
-import getopt
 import os
 import select
 import sys
 import time
 
+from init.argv import UsageError, getopt
 from init.control import svdir
 from init.control.waitstate import Waiter
 from init.supervise import rules
@@ -30,8 +30,8 @@ def _err(text: str) -> None:
 
 def main(argv: list[str]) -> int:
     try:
-        opts, dirs = getopt.getopt(argv, "w:T:s:abqhkti12pcyrPCKloduDUxOQ")
-    except getopt.GetoptError:
+        opts, dirs = getopt(argv, "w:T:s:abqhkti12pcyrPCKloduDUxOQ")
+    except UsageError:
         sys.stderr.write(USAGE)
         return 100
     letters = ""

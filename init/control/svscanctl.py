@@ -1,10 +1,10 @@
 """s6-svscanctl [-zabhitqnN] scandir: letters into .s6-svscan/control."""
 from __future__ import annotations
 
-import getopt
 import os
 import sys
 
+from init.argv import UsageError, getopt
 from init.control import svdir
 
 USAGE = "s6-svscanctl: usage: s6-svscanctl [ -zabhitqnN ] svscandir\n"
@@ -12,8 +12,8 @@ USAGE = "s6-svscanctl: usage: s6-svscanctl [ -zabhitqnN ] svscandir\n"
 
 def main(argv: list[str]) -> int:
     try:
-        opts, args = getopt.getopt(argv, "zabhitqnNX")
-    except getopt.GetoptError:
+        opts, args = getopt(argv, "zabhitqnNX")
+    except UsageError:
         sys.stderr.write(USAGE)
         return 100
     if len(args) != 1:

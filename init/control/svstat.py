@@ -1,10 +1,10 @@
 """s6-svstat [-uwNrpest | -g | -o fields] [-n] servicedir"""
 from __future__ import annotations
 
-import getopt
 import sys
 import time
 
+from init.argv import UsageError, getopt
 from init.control import svdir
 from init.control.svstat_format import FIELDS, SHORT, field, human
 
@@ -14,8 +14,8 @@ USAGE = ("s6-svstat: usage: s6-svstat [ -uwNrpgest | -o " + ",".join(FIELDS) +
 
 def main(argv: list[str]) -> int:
     try:
-        opts, args = getopt.getopt(argv, "uwNrpgesto:n")
-    except getopt.GetoptError:
+        opts, args = getopt(argv, "uwNrpgesto:n")
+    except UsageError:
         sys.stderr.write(USAGE)
         return 100
     fields: list[str] = []

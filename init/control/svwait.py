@@ -5,9 +5,9 @@ number of services that reported permanent failure or whose supervisor died.
 """
 from __future__ import annotations
 
-import getopt
 import sys
 
+from init.argv import UsageError, getopt
 from init.control import svdir
 from init.control.svc import wait_all
 from init.control.waitstate import Waiter
@@ -17,8 +17,8 @@ USAGE = "s6-svwait: usage: s6-svwait [ -U | -u | -D | -d | -r | -R ] [ -a | -o ]
 
 def main(argv: list[str]) -> int:
     try:
-        opts, dirs = getopt.getopt(argv, "uUdDrRaot:")
-    except getopt.GetoptError:
+        opts, dirs = getopt(argv, "uUdDrRaot:")
+    except UsageError:
         sys.stderr.write(USAGE)
         return 100
     goal, any_one, timeout = "u", False, 0

@@ -9,20 +9,21 @@ from __future__ import annotations
 
 import os
 import signal
-from dataclasses import dataclass
 
 from init.supervise import rules
 
 
-@dataclass
 class Config:
-    notification_fd: int | None = None
-    timeout_kill: int = 0                 # ms, 0 = never escalate
-    timeout_finish: int = rules.DEFAULT_TIMEOUT_FINISH
-    max_death_tally: int = rules.DEFAULT_MAX_DEATH_TALLY
-    down_signal: int = signal.SIGTERM
-    reload_signal: int = signal.SIGHUP
-    killpg_on_timeout: bool = False
+    """The settings; a plain class (PID 1 avoids importing dataclasses)."""
+
+    def __init__(self) -> None:
+        self.notification_fd: int | None = None
+        self.timeout_kill = 0                 # ms, 0 = never escalate
+        self.timeout_finish = rules.DEFAULT_TIMEOUT_FINISH
+        self.max_death_tally = rules.DEFAULT_MAX_DEATH_TALLY
+        self.down_signal = int(signal.SIGTERM)
+        self.reload_signal = int(signal.SIGHUP)
+        self.killpg_on_timeout = False
 
 
 def _read(dirpath: str, name: str) -> bytes | None:

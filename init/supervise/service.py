@@ -98,8 +98,7 @@ class Service:
 
     def terminate(self) -> None:
         """SIGTERM to s6-supervise: bring the service down, then stop supervising."""
-        self.exiting = True
-        self.command(b"d")
+        self.command(b"dx")
 
     def hangup(self) -> None:
         """SIGHUP to s6-supervise (= s6-svc -x): stop once the service is down."""

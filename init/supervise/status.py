@@ -16,7 +16,6 @@ The process group is always the pid (every ./run is a session leader).
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
 
 SIZE = 35
 TAI_BASE = 2 ** 62 + 37  # TAI64 label of the Unix epoch, TAI-UTC = 37 s
@@ -43,13 +42,25 @@ def tai64n_text(unix: float) -> str:
     return "@" + tai64n(unix).hex()
 
 
-@dataclass
 class Status:
-    stamp: float = 0.0        # Unix time of the last up/down change
-    readystamp: float = 0.0   # Unix time of the last readiness change
-    pid: int = 0
-    wstat: int = 0
-    flags: int = 0
+    """A decoded status file (a plain class: PID 1 avoids importing dataclasses)."""
+
+    __slots__ = ("stamp", "readystamp", "pid", "wstat", "flags")
+
+    def __init__(self, stamp: float = 0.0, readystamp: float = 0.0, pid: int = 0,
+                 wstat: int = 0, flags: int = 0) -> None:
+        self.stamp = stamp            # Unix time of the last up/down change
+        self.readystamp = readystamp  # Unix time of the last readiness change
+        self.pid = pid
+        self.wstat = wstat
+        self.flags = flags
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Status) and all(
+            getattr(self, k) == getattr(other, k) for k in self.__slots__)
+
+    def __repr__(self) -> str:
+        return "Status(" + ", ".join(f"{k}={getattr(self, k)!r}" for k in self.__slots__) + ")"
 
     @property
     def up(self) -> bool:

@@ -5,9 +5,10 @@ the same supervisor code PID 1 embeds.
 """
 from __future__ import annotations
 
-import getopt
 import os
 import sys
+
+from init.argv import UsageError, getopt
 
 
 def usage() -> int:
@@ -18,8 +19,8 @@ def usage() -> int:
 
 def main(argv: list[str]) -> int:
     try:
-        opts, args = getopt.getopt(argv, "d:X:C:c:L:t:")
-    except getopt.GetoptError:
+        opts, args = getopt(argv, "d:X:C:c:L:t:")
+    except UsageError:
         return usage()
     kw: dict = {}
     try:

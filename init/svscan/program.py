@@ -23,7 +23,8 @@ class Svscan:
     def __init__(self, loop, scandir: str, *, notif_fd: int | None = None,
                  console_fd: int | None = None, rescan_ms: int = 0,
                  max_services: int = 1000, name_max: int = 251,
-                 spawner=_spawn.spawn, say=stderr_say, signals: bool = True) -> None:
+                 spawner=_spawn.spawn, say=stderr_say, signals: bool = True,
+                 rc_runner: list[str] | None | bool = True) -> None:
         self.loop = loop
         self.scanner = Scanner(loop, scandir, spawner=spawner, say=say, console_fd=console_fd,
                                max_services=max_services, name_max=name_max)
@@ -36,6 +37,9 @@ class Svscan:
         self.done = False
         self.aborted = False
         self.scanner.on_finished = self._finished
+        self.rc_runner = rc_runner   # True: default execlineb; False: no s6-rc socket
+        self.rc = None               # init.rc.manager.RcManager, once started
+        self.rc_server = None
 
     def start(self) -> None:
         """Lock, listen, scan once, then say ready (-d)."""
@@ -46,6 +50,8 @@ class Svscan:
             for name in _HANDLED + ("SIGALRM", "SIGABRT"):
                 self.loop.on_signal(getattr(signal, name), self.on_signal)
         sc.scan()
+        if self.rc_runner is not False:
+            self.start_rc()
         if self.rescan:
             self.loop.call_later(self.rescan, self._periodic)
         if self.notif_fd is not None:
@@ -55,6 +61,25 @@ class Svscan:
             except OSError:
                 pass
             self.notif_fd = None
+
+    def start_rc(self) -> None:
+        """Listen for s6-rc requests (s6-rc-init, s6-rc change) on our socket.
+
+        The service database code is imported at the first request only.
+        """
+        from init.rc.server import RcServer
+        try:
+            self.rc_server = RcServer(self.loop, self.rc_manager, self.scandir)
+        except OSError as e:
+            self.say(f"s6-svscan: warning: unable to listen for s6-rc requests: {e.strerror}")
+
+    def rc_manager(self):
+        """The RcManager of this scan directory, created on first use."""
+        if self.rc is None:
+            from init.rc.manager import RcManager
+            kw = {} if self.rc_runner in (True, False) else {"runner": self.rc_runner}
+            self.rc = RcManager(self.loop, self.scanner, **kw)
+        return self.rc
 
     def _periodic(self) -> None:
         if not self.scanner.stopping:

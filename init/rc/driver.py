@@ -1,0 +1,133 @@
+"""How a change's transitions touch the world, inside PID 1.
+
+Longruns: the in-process supervisor (``Scanner``): send ``u``/``d`` to the
+service and follow its events, as ``s6-svc -uwU`` / ``-dwD`` would; on
+success s6-rc's ``down`` file in the live servicedir is removed / created.
+Oneshots: a child of PID 1 (s6-rc's oneshot runner lives here), in the live
+directory, with the tree's environment plus ``RC_NAME``, and the stdio of
+whoever asked for the change.  By default the command line is handed to
+execlineb (``-P -c``); ``runner=None`` execs the argv lexed at compile time
+directly, as s6-rc does.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+from init import spawn as _spawn
+from init.control.waitstate import Waiter
+from init.supervise import rules
+
+DEFAULT_EXECLINEB = [sys.executable, "-m", "init.execline"]
+
+
+def describe(wstat: int) -> str:
+    if rules.exited(wstat):
+        return f"command exited {rules.exit_code(wstat)}"
+    return f"command crashed with signal {rules.term_signal(wstat)}"
+
+
+class TreeDriver:
+    def __init__(self, loop, scanner, live, *, runner: list[str] | None = DEFAULT_EXECLINEB,
+                 spawner=_spawn.spawn) -> None:
+        self.loop = loop
+        self.scanner = scanner
+        self.live = live
+        self.runner = runner
+        self.spawner = spawner
+
+    # ------------------------------------------------------------ longruns
+
+    def longrun(self, name: str, up: bool, timeout: float | None, cb):
+        """Bring a longrun up (ready if it notifies) or down; cb(ok, why)."""
+        svc = self.scanner.services.get(name)
+        if svc is None:
+            self.scanner.scan()
+            svc = self.scanner.services.get(name)
+        if svc is None:
+            self.loop.call_soon(cb, False, "service is not supervised")
+            return None
+        atom = self.live.db.atoms[name]
+        goal = ("U" if atom.notification else "u") if up else "D"
+        w = Waiter(goal, svc.status)
+        state: dict = {"timer": None, "over": False}
+
+        def end(ok: bool, why: str = "") -> None:
+            if state["over"]:
+                return
+            state["over"] = True
+            if listener in svc.listeners:
+                svc.listeners.remove(listener)
+            if state["timer"] is not None:
+                state["timer"].cancel()
+            if ok:
+                self.live.set_down_file(name, not up)
+            elif up:
+                svc.command(b"d")
+            cb(ok, why)
+
+        def listener(_svc, letters: bytes) -> None:
+            w.feed(letters)
+            if w.done:
+                end(True)
+            elif w.failed:
+                end(False, "command exited 1")
+
+        svc.listeners.append(listener)
+        if timeout:
+            state["timer"] = self.loop.call_later(timeout, end, False,
+                                                  f"timed out after {int(timeout * 1000)} ms")
+        if w.done:
+            self.loop.call_soon(end, True)
+        svc.command(b"u" if up else b"d")
+        return lambda: end(False, "cancelled") if not state["over"] else None
+
+    # ------------------------------------------------------------ oneshots
+
+    def oneshot(self, name: str, text: str | None, argv: list[str] | None,
+                timeout: float | None, stdio: dict[int, int], cb):
+        """Run an up/down command line; cb(ok, why).  None/empty: success."""
+        if text is None or not argv:
+            self.loop.call_soon(cb, True, "")
+            return None
+        env = dict(_spawn.original_environ())
+        env["RC_NAME"] = name
+        if self.runner is not None:
+            full = list(self.runner) + ["-P", "-c", text]
+            path = full[0]
+        else:
+            full = list(argv)
+            path = _spawn.which(full[0], env)
+            if path is None:
+                self.loop.call_soon(cb, False, "command exited 127")
+                return None
+        try:
+            pid = self.spawner(full, cwd=self.live.path, fds=stdio, env=env, path=path)
+        except OSError as e:
+            self.loop.call_soon(cb, False, f"unable to spawn {full[0]}: {e.strerror}")
+            return None
+        state: dict = {"timer": None, "over": False}
+
+        def died(_pid: int, wstat: int) -> None:
+            if state["timer"] is not None:
+                state["timer"].cancel()
+            if not state["over"]:
+                state["over"] = True
+                ok = rules.exited(wstat) and rules.exit_code(wstat) == 0
+                cb(ok, "" if ok else describe(wstat))
+
+        def too_long() -> None:
+            state["timer"] = None
+            if not state["over"]:
+                state["over"] = True
+                try:
+                    os.kill(pid, signal.SIGTERM)
+                except OSError:
+                    pass
+                cb(False, f"timed out after {int(timeout * 1000)} ms")
+
+        self.loop.watch_child(pid, died)
+        if timeout:
+            state["timer"] = self.loop.call_later(timeout, too_long)
+        return None

@@ -1,0 +1,191 @@
+"""The socket through which ``s6-rc`` (and ``s6-rc-init``) ask PID 1.
+
+``SCANDIR/.s6-svscan/s6py-rc``, a Unix stream socket, mode 0600, and the
+peer must be root or our own user (SO_PEERCRED): only they may control
+services.  A request is one JSON line sent with the client's fds 0-2
+(SCM_RIGHTS): oneshots get them as stdio, as s6-rc's runner gives oneshots
+the caller's stdio.  Replies are JSON lines: ``{"say": text}`` for each
+message, then ``{"exit": code}``.  Output is buffered and written when the
+socket is writable: PID 1 never blocks on a slow client.
+"""
+from __future__ import annotations
+
+import array
+import json
+import os
+import socket
+import struct
+
+SOCKET_NAME = "s6py-rc"
+_MAX_REQUEST = 1 << 16
+
+
+def socket_path(scandir: str) -> str:
+    return os.path.join(scandir, ".s6-svscan", SOCKET_NAME)
+
+
+class RcServer:
+    def __init__(self, loop, manager, scandir: str) -> None:
+        """manager: an RcManager, or a callable returning one (lazy import)."""
+        self.loop = loop
+        self._manager = manager
+        path = socket_path(scandir)
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
+        old = os.umask(0o177)
+        try:
+            s.bind(path)
+        finally:
+            os.umask(old)
+        s.listen(16)
+        s.setblocking(False)
+        self.sock = s
+        self.path = path
+        loop.add_reader(s.fileno(), self._accept)
+
+    @property
+    def manager(self):
+        m = self._manager
+        return m() if callable(m) and not hasattr(m, "change") else m
+
+    def _accept(self) -> None:
+        try:
+            conn, _ = self.sock.accept()
+        except BlockingIOError:
+            return
+        conn.setblocking(False)
+        creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+        uid = struct.unpack("3i", creds)[1]
+        if uid not in (0, os.geteuid()):
+            conn.close()
+            return
+        _Conn(self, conn)
+
+    def close(self) -> None:
+        self.loop.remove_reader(self.sock.fileno())
+        self.sock.close()
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
+
+
+class _Conn:
+    def __init__(self, server: RcServer, conn: socket.socket) -> None:
+        self.server = server
+        self.loop = server.loop
+        self.conn = conn
+        self.inbuf = b""
+        self.fds: list[int] = []
+        self.out = bytearray()
+        self.closing = False
+        self.pending = False    # a request runs: its fds must stay open until it ends
+        self.loop.add_reader(conn.fileno(), self._read)
+
+    def _read(self) -> None:
+        try:
+            data, anc, _flags, _ = self.conn.recvmsg(4096, socket.CMSG_SPACE(16 * 4))
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        for level, kind, payload in anc:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                fds = array.array("i")
+                fds.frombytes(payload[: len(payload) - len(payload) % fds.itemsize])
+                self.fds.extend(fds)
+        if not data:
+            self._finish()
+            return
+        self.inbuf += data
+        if b"\n" in self.inbuf:
+            self.loop.remove_reader(self.conn.fileno())
+            self.pending = True
+            self._request(self.inbuf.split(b"\n", 1)[0])
+        elif len(self.inbuf) > _MAX_REQUEST:
+            self._finish()
+
+    def say(self, text: str) -> None:
+        self._send({"say": text})
+
+    def _send(self, obj: dict) -> None:
+        if self.conn is None:
+            return
+        self.out += json.dumps(obj).encode() + b"\n"
+        self.loop.add_writer(self.conn.fileno(), self._write)
+
+    def _write(self) -> None:
+        try:
+            n = self.conn.send(self.out)
+        except BlockingIOError:
+            return
+        except OSError:
+            self._finish()
+            return
+        del self.out[:n]
+        if not self.out:
+            self.loop.remove_writer(self.conn.fileno())
+            if self.closing:
+                self._finish()
+
+    def _exit(self, code: int) -> None:
+        self.pending = False
+        for fd in self.fds:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self.fds = []
+        self._send({"exit": code})
+        self.closing = True
+
+    def _request(self, line: bytes) -> None:
+        try:
+            req = json.loads(line)
+            op = req["op"]
+        except (ValueError, KeyError, TypeError):
+            self.say("s6-rc: fatal: bad request")
+            self._exit(100)
+            return
+        mgr = self.server.manager
+        if op == "init":
+            try:
+                mgr.init(req["compiled"], req["live"])
+            except (OSError, ValueError) as e:
+                why = getattr(e, "strerror", None) or str(e)
+                self.say(f"s6-rc-init: fatal: unable to initialise {req.get('live')}: {why}")
+                self._exit(111)
+                return
+            self._exit(0)
+        elif op == "change":
+            from init.rc.engine import ChangeRequest
+            stdio = dict(zip(req.get("stdio", [0, 1, 2]), self.fds[:3]))
+            cr = ChangeRequest(names=list(req.get("names", [])), up=bool(req.get("up", True)),
+                               all_up=bool(req.get("all", False)),
+                               timeout_ms=int(req.get("timeout", 0)),
+                               force_essential=bool(req.get("force", False)),
+                               verbosity=int(req.get("verbosity", 2)),
+                               dry_run=bool(req.get("dry", False)), stdio=stdio)
+            mgr.change(cr, self.say, self._exit, wait=bool(req.get("block", False)))
+        else:
+            self.say(f"s6-rc: fatal: unknown request {op}")
+            self._exit(100)
+
+    def _finish(self) -> None:
+        if self.conn is None:
+            return
+        fd = self.conn.fileno()
+        self.loop.remove_reader(fd)
+        self.loop.remove_writer(fd)
+        self.conn.close()
+        self.conn = None
+        if not self.pending:
+            for f in self.fds:
+                try:
+                    os.close(f)
+                except OSError:
+                    pass
+            self.fds = []
