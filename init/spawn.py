@@ -12,10 +12,15 @@ A user program must not inherit the interpreter's quirks:
   ``os.environ``; the environment we were *given* is read back from
   ``/proc/self/environ``, which still holds the original block.
 
-posix_spawn (vfork + exec in glibc) is cheap for a large parent and reports
-exec failures (ENOENT, EACCES, ENOEXEC) as an OSError in the parent, which is
-what s6-supervise's "unable to spawn ./run" needs.  It has no chdir action,
-so the loop, being single-threaded, chdirs around the call.
+Why fork() and not posix_spawn(): glibc's posix_spawn leaves its two
+internal signals (32, 33) *ignored* in the child whenever the parent has
+handlers for them, which every threaded-capable glibc process has, and
+setsigdef cannot name them.  A forked child that calls execve gets them back
+to SIG_DFL (the kernel resets handled signals at exec).  All signals are
+blocked around fork() so that nothing reaches the child's inherited Python
+handlers (which would write into PID 1's wakeup pipe) before they are reset.
+Exec failures come back through a close-on-exec pipe as an OSError in the
+parent, which is what s6-supervise's "unable to spawn ./run" needs.
 """
 from __future__ import annotations
 
@@ -24,8 +29,7 @@ import signal
 
 _SIGDEF = tuple(s for s in signal.valid_signals()
                 if s not in (signal.SIGKILL, signal.SIGSTOP))
-_DUP2 = os.POSIX_SPAWN_DUP2
-_CLOSE = os.POSIX_SPAWN_CLOSE
+_ALL = signal.valid_signals()
 
 _environ: dict[str, str] | None = None
 
@@ -72,8 +76,8 @@ def seal_inherited_fds(keep: tuple[int, ...] = ()) -> None:
                 pass
 
 
-def _file_actions(fds: dict[int, int]) -> list[tuple]:
-    """dup2 actions placing fds[target] = source, safe against overlaps.
+def _moves(fds: dict[int, int]) -> list[tuple[int, int]]:
+    """dup2 steps placing fds[target] = source, safe against overlaps.
 
     A source that is also some target (or equals its own target, whose
     close-on-exec flag a self-dup2 would not clear) first goes to a
@@ -82,20 +86,12 @@ def _file_actions(fds: dict[int, int]) -> list[tuple]:
     if not fds:
         return []
     targets = set(fds)
-    conflict = any(src in targets for src in fds.values())
-    if not conflict:
-        return [(_DUP2, src, tgt) for tgt, src in fds.items()]
+    if not any(src in targets for src in fds.values()):
+        return [(src, tgt) for tgt, src in fds.items()]
     base = max(max(fds), max(fds.values())) + 1
-    acts: list[tuple] = []
-    temps = []
-    for i, (tgt, src) in enumerate(fds.items()):
-        acts.append((_DUP2, src, base + i))
-        temps.append((base + i, tgt))
-    for tmp, tgt in temps:
-        acts.append((_DUP2, tmp, tgt))
-    for tmp, _ in temps:
-        acts.append((_CLOSE, tmp))
-    return acts
+    steps = [(src, base + i) for i, src in enumerate(fds.values())]
+    steps += [(base + i, tgt) for i, tgt in enumerate(fds)]
+    return steps
 
 
 def spawn(argv: list[str], *, cwd: str | None = None, fds: dict[int, int] | None = None,
@@ -108,27 +104,55 @@ def spawn(argv: list[str], *, cwd: str | None = None, fds: dict[int, int] | None
     PATH lookups with ``which()`` so that the *child's* PATH is used.
     """
     prog = path if path is not None else argv[0]
-    kwargs = {
-        "setsigdef": _SIGDEF,
-        "setsigmask": (),
-    }
-    if new_session:
-        kwargs["setsid"] = True
-    acts = _file_actions(fds or {})
-    if acts:
-        kwargs["file_actions"] = acts
     environ = original_environ() if env is None else env
-    if cwd is None:
-        return os.posix_spawn(prog, argv, environ, **kwargs)
-    home = os.open(".", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    moves = _moves(fds or {})
+    temps = {tgt for _, tgt in moves} - set(fds or {})
+    # Only what is not SIG_DFL needs resetting (getsignal is a table lookup).
+    dirty = [sig for sig in _SIGDEF if signal.getsignal(sig) is not signal.SIG_DFL]
+    r, w = os.pipe2(os.O_CLOEXEC)
+    old = signal.pthread_sigmask(signal.SIG_SETMASK, _ALL)
     try:
-        os.chdir(cwd)
-        try:
-            return os.posix_spawn(prog, argv, environ, **kwargs)
-        finally:
-            os.fchdir(home)
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child until execve
+            err = 0
+            try:
+                for sig in dirty:
+                    signal.signal(sig, signal.SIG_DFL)
+                signal.pthread_sigmask(signal.SIG_SETMASK, ())
+                if new_session:
+                    os.setsid()
+                for src, tgt in moves:
+                    os.dup2(src, tgt)
+                for tmp in temps:
+                    os.close(tmp)
+                if cwd is not None:
+                    os.chdir(cwd)
+                os.execve(prog, argv, environ)
+            except OSError as e:
+                err = e.errno or 0
+            except BaseException:  # noqa: BLE001
+                pass
+            try:
+                os.write(w, err.to_bytes(4, "little"))
+            finally:
+                os._exit(127)
     finally:
-        os.close(home)
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        os.close(w)
+    try:
+        data = b""
+        while True:
+            chunk = os.read(r, 4)
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        os.close(r)
+    if data:
+        os.waitpid(pid, 0)
+        code = int.from_bytes(data[:4].ljust(4, b"\0"), "little") or 8  # ENOEXEC
+        raise OSError(code, os.strerror(code), prog)
+    return pid
 
 
 def which(name: str, env: dict[str, str] | None = None) -> str | None:

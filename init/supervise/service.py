@@ -61,7 +61,7 @@ class Service:
 
     def __init__(self, loop, files: ServiceFiles, name: str, *,
                  stdio: dict[int, int] | None = None, spawner=_spawn.spawn,
-                 on_exit=None, say=stderr_say) -> None:
+                 on_exit=None, say=stderr_say, kill=os.kill, killpg=os.killpg) -> None:
         self.loop = loop
         self.files = files
         self.path = files.path
@@ -70,6 +70,8 @@ class Service:
         self.spawner = spawner
         self.on_exit = on_exit
         self.say = say
+        self.kill = kill        # injectable: unit tests use fake pids
+        self.killpg = killpg
         self.listeners: list = []     # cb(service, letters) for in-process waiters
         self.phase = DOWN
         self.want_up = False
@@ -180,7 +182,7 @@ class Service:
         elif c in _GROUP_LETTERS:
             if self.phase == UP:
                 try:
-                    os.killpg(self.pid, _GROUP_LETTERS[c])
+                    self.killpg(self.pid, _GROUP_LETTERS[c])
                 except OSError:
                     pass
                 if c == "P":
@@ -206,7 +208,7 @@ class Service:
         if self.cfg.killpg_on_timeout:
             for sig in (signal.SIGKILL, signal.SIGCONT):
                 try:
-                    os.killpg(self.pid, sig)
+                    self.killpg(self.pid, sig)
                 except OSError:
                     pass
         else:
@@ -216,7 +218,7 @@ class Service:
 
     def _kill_pid(self, sig: int) -> None:
         try:
-            os.kill(self.pid, sig)
+            self.kill(self.pid, sig)
         except OSError:
             pass
 
@@ -315,7 +317,7 @@ class Service:
             self._warn("finish script lifetime reached maximum value - sending it a SIGKILL")
             for sig in (signal.SIGCONT, signal.SIGKILL):
                 try:
-                    os.kill(self.finish_pid, sig)
+                    self.kill(self.finish_pid, sig)
                 except OSError:
                     pass
 
