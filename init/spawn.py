@@ -94,13 +94,13 @@ def _moves(fds: dict[int, int]) -> list[tuple[int, int]]:
     return steps
 
 
-def spawn(argv: list[str], *, cwd: str | None = None, fds: dict[int, int] | None = None,
+def spawn(argv: list[str], *, cwd: str | int | None = None, fds: dict[int, int] | None = None,
           env: dict[str, str] | None = None, new_session: bool = True,
           path: str | None = None) -> int:
     """Start argv in a clean process; return its pid or raise OSError.
 
     ``fds`` maps child fd -> our fd (0-2 not listed are inherited as they
-    are).  ``path``: the file to exec (default argv[0]); the caller resolves
+    are).  ``cwd``: a path or a directory fd.  ``path``: the file to exec (default argv[0]); the caller resolves
     PATH lookups with ``which()`` so that the *child's* PATH is used.
     """
     prog = path if path is not None else argv[0]
@@ -125,7 +125,9 @@ def spawn(argv: list[str], *, cwd: str | None = None, fds: dict[int, int] | None
                     os.dup2(src, tgt)
                 for tmp in temps:
                     os.close(tmp)
-                if cwd is not None:
+                if isinstance(cwd, int):
+                    os.fchdir(cwd)
+                elif cwd is not None:
                     os.chdir(cwd)
                 os.execve(prog, argv, environ)
             except OSError as e:

@@ -7,7 +7,6 @@ warning and the default.
 """
 from __future__ import annotations
 
-import os
 import signal
 
 from init.supervise import rules
@@ -26,18 +25,14 @@ class Config:
         self.killpg_on_timeout = False
 
 
-def _read(dirpath: str, name: str) -> bytes | None:
-    try:
-        with open(os.path.join(dirpath, name), "rb") as f:
-            return f.read(4096)
-    except OSError:
-        return None
+def read_config(files, warn) -> Config:
+    """Read every setting file of the service dir (missing ones -> defaults).
 
-
-def read_config(dirpath: str, warn) -> Config:
-    """Read every setting file of the service dir (missing ones -> defaults)."""
+    ``files`` is the service's ServiceFiles (reads relative to its dir fd).
+    """
+    _read = files.read
     c = Config()
-    data = _read(dirpath, "notification-fd")
+    data = _read("notification-fd")
     if data is not None:
         n = rules.parse_uint(data)
         if n is None:
@@ -47,7 +42,7 @@ def read_config(dirpath: str, warn) -> Config:
     for fname, attr, cap in (("timeout-kill", "timeout_kill", None),
                              ("timeout-finish", "timeout_finish", None),
                              ("max-death-tally", "max_death_tally", 4096)):
-        data = _read(dirpath, fname)
+        data = _read(fname)
         if data is None:
             continue
         n = rules.parse_uint(data)
@@ -56,7 +51,7 @@ def read_config(dirpath: str, warn) -> Config:
             continue
         setattr(c, attr, min(n, cap) if cap else n)
     for fname, attr in (("down-signal", "down_signal"), ("reload-signal", "reload_signal")):
-        data = _read(dirpath, fname)
+        data = _read(fname)
         if data is None:
             continue
         sig = rules.parse_signal(data.split(b"\n", 1)[0].decode("ascii", "replace"))
@@ -64,5 +59,5 @@ def read_config(dirpath: str, warn) -> Config:
             warn(f"invalid {fname}")
         else:
             setattr(c, attr, sig)
-    c.killpg_on_timeout = os.path.exists(os.path.join(dirpath, "flag-timeout-killpg"))
+    c.killpg_on_timeout = files.has("flag-timeout-killpg")
     return c

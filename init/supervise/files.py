@@ -27,65 +27,80 @@ class AlreadySupervised(Exception):
     """Another supervisor holds supervise/lock."""
 
 
-def make_fifodir(path: str) -> None:
+def make_fifodir(name: str, dir_fd: int | None = None) -> None:
     """Create the event fifodir as s6 does: mode 03730, group = our egid."""
     try:
-        os.mkdir(path, 0o700)
+        os.mkdir(name, 0o700, dir_fd=dir_fd)
     except FileExistsError:
         pass
-    st = os.stat(path)
+    st = os.stat(name, dir_fd=dir_fd)
     if st.st_mode & 0o7777 != 0o3730 or st.st_gid != os.getegid():
         try:
-            os.chown(path, -1, os.getegid())
+            os.chown(name, -1, os.getegid(), dir_fd=dir_fd)
         except OSError:
             pass
-        os.chmod(path, 0o3730)
+        os.chmod(name, 0o3730, dir_fd=dir_fd)
 
 
-def broadcast(fifodir: str, letters: bytes) -> None:
+def broadcast(fifodir: str, letters: bytes, dir_fd: int | None = None) -> None:
     """Write letters to every listener FIFO in fifodir; drop dead ones."""
     try:
-        names = os.listdir(fifodir)
+        dfd = os.open(fifodir, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC, dir_fd=dir_fd)
     except OSError:
         return
-    for name in names:
-        if not name.startswith("ftrig1"):
-            continue
-        p = os.path.join(fifodir, name)
-        try:
-            fd = os.open(p, os.O_WRONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-        except OSError as e:
-            if e.errno == errno.ENXIO:  # listener gone without cleaning up
-                try:
-                    os.unlink(p)
-                except OSError:
-                    pass
-            continue
-        try:
-            os.write(fd, letters)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
+    try:
+        for name in os.listdir(dfd):
+            if not name.startswith("ftrig1"):
+                continue
+            try:
+                fd = os.open(name, os.O_WRONLY | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dfd)
+            except OSError as e:
+                if e.errno == errno.ENXIO:  # listener gone without cleaning up
+                    try:
+                        os.unlink(name, dir_fd=dfd)
+                    except OSError:
+                        pass
+                continue
+            try:
+                os.write(fd, letters)
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+    finally:
+        os.close(dfd)
 
 
 class ServiceFiles:
-    """Lock, control FIFO, status, death tally and events of one service dir."""
+    """Lock, control FIFO, status, death tally and events of one service dir.
+
+    Everything is reached through a descriptor of the directory, as
+    s6-supervise works from inside it: renaming or moving the directory (a
+    pruned service) does not disturb its supervision.  Writes never raise:
+    a full or vanished disk must not break the state machine.
+    """
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.sup = os.path.join(path, "supervise")
-        self.event = os.path.join(path, "event")
+        self.dir_fd = -1
         self.lock_fd = -1
         self.control_fd = -1
         self.tally: list[bytes] = []
 
     def open(self) -> None:
         """Take the supervision lock and create the control files."""
+        self.dir_fd = os.open(self.path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            self._open()
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self) -> None:
+        d = self.dir_fd
         self._mkdir_supervise()
-        make_fifodir(self.event)
-        fd = os.open(os.path.join(self.sup, "lock"),
-                     os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        make_fifodir("event", d)
+        fd = os.open("supervise/lock", os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o644, dir_fd=d)
         try:
             fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as e:
@@ -94,21 +109,22 @@ class ServiceFiles:
                 raise AlreadySupervised(self.path) from None
             raise
         self.lock_fd = fd
-        ctl = os.path.join(self.sup, "control")
         try:
-            os.mkfifo(ctl, 0o600)
+            os.mkfifo("supervise/control", 0o600, dir_fd=d)
         except FileExistsError:
             pass
-        self.control_fd = os.open(ctl, os.O_RDWR | os.O_NONBLOCK | os.O_CLOEXEC)
-        with open(os.path.join(self.sup, "death_tally"), "wb"):
-            pass
+        self.control_fd = os.open("supervise/control", os.O_RDWR | os.O_NONBLOCK | os.O_CLOEXEC,
+                                  dir_fd=d)
+        os.close(os.open("supervise/death_tally", os.O_WRONLY | os.O_CREAT | os.O_TRUNC |
+                         os.O_CLOEXEC, 0o644, dir_fd=d))
 
     def _mkdir_supervise(self) -> None:
         try:
-            os.mkdir(self.sup, 0o700)
+            os.mkdir("supervise", 0o700, dir_fd=self.dir_fd)
         except FileExistsError:
-            if os.path.islink(self.sup) and not os.path.exists(self.sup):
-                os.makedirs(os.path.realpath(self.sup), 0o700, exist_ok=True)
+            link = f"/proc/self/fd/{self.dir_fd}/supervise"
+            if os.path.islink(link) and not os.path.exists(link):
+                os.makedirs(os.path.realpath(link), 0o700, exist_ok=True)
 
     def read_control(self) -> bytes:
         try:
@@ -116,44 +132,66 @@ class ServiceFiles:
         except BlockingIOError:
             return b""
 
-    def write_status(self, st: Status) -> None:
-        tmp = os.path.join(self.sup, "status.new")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+    def _replace(self, name: str, data: bytes) -> str | None:
+        """Write supervise/NAME atomically; the error text if it failed."""
+        d = self.dir_fd
+        tmp = f"supervise/{name}.new"
         try:
-            os.write(fd, st.pack())
-        finally:
-            os.close(fd)
-        os.rename(tmp, os.path.join(self.sup, "status"))
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644, dir_fd=d)
+            try:
+                os.write(fd, data)
+            finally:
+                os.close(fd)
+            os.rename(tmp, f"supervise/{name}", src_dir_fd=d, dst_dir_fd=d)
+        except OSError as e:
+            return e.strerror or str(e)
+        return None
 
-    def add_death(self, record: bytes, keep: int) -> None:
+    def write_status(self, st: Status) -> str | None:
+        return self._replace("status", st.pack())
+
+    def add_death(self, record: bytes, keep: int) -> str | None:
         self.tally.append(record)
         if len(self.tally) > keep:
             del self.tally[: len(self.tally) - keep]
-        tmp = os.path.join(self.sup, "death_tally.new")
-        with open(tmp, "wb") as f:
-            f.write(b"".join(self.tally))
-        os.rename(tmp, os.path.join(self.sup, "death_tally"))
+        return self._replace("death_tally", b"".join(self.tally))
 
     def broadcast(self, letters: bytes) -> None:
-        broadcast(self.event, letters)
+        broadcast("event", letters, self.dir_fd)
 
     def has(self, name: str) -> bool:
-        return os.path.exists(os.path.join(self.path, name))
+        try:
+            os.stat(name, dir_fd=self.dir_fd)
+            return True
+        except OSError:
+            return False
+
+    def read(self, name: str) -> bytes | None:
+        """A small setting file of the service dir, or None."""
+        try:
+            fd = os.open(name, os.O_RDONLY | os.O_CLOEXEC, dir_fd=self.dir_fd)
+        except OSError:
+            return None
+        try:
+            return os.read(fd, 4096)
+        except OSError:
+            return None
+        finally:
+            os.close(fd)
 
     def set_down_file(self, present: bool) -> None:
-        p = os.path.join(self.path, "down")
         try:
             if present:
-                with open(p, "ab"):
-                    pass
+                os.close(os.open("down", os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o644,
+                                 dir_fd=self.dir_fd))
             else:
-                os.unlink(p)
+                os.unlink("down", dir_fd=self.dir_fd)
         except OSError:
             pass
 
     def close(self) -> None:
         """Release the lock and the FIFO: s6-svok now says 'not supervised'."""
-        for attr in ("control_fd", "lock_fd"):
+        for attr in ("control_fd", "lock_fd", "dir_fd"):
             fd = getattr(self, attr)
             if fd >= 0:
                 try:

@@ -180,7 +180,7 @@ class Service:
                 elif c == "c":
                     self.paused = False
         elif c in _GROUP_LETTERS:
-            if self.phase == UP:
+            if self.phase == UP and self.pid > 0:
                 try:
                     self.killpg(self.pid, _GROUP_LETTERS[c])
                 except OSError:
@@ -203,7 +203,7 @@ class Service:
 
     def _timeout_kill(self) -> None:
         self._kill = None
-        if self.phase != UP:
+        if self.phase != UP or self.pid <= 0:
             return
         if self.cfg.killpg_on_timeout:
             for sig in (signal.SIGKILL, signal.SIGCONT):
@@ -217,6 +217,8 @@ class Service:
         self._kill = self.loop.call_later(rules.KILL_RETRY, self._timeout_kill)
 
     def _kill_pid(self, sig: int) -> None:
+        if self.pid <= 0:  # never kill(0) / kill(-1): that would hit our group / everyone
+            return
         try:
             self.kill(self.pid, sig)
         except OSError:
@@ -226,14 +228,14 @@ class Service:
 
     def _spawn_run(self) -> None:
         self._restart = None
-        self.cfg = read_config(self.path, self._warn)
+        self.cfg = read_config(self.files, self._warn)
         fds = dict(self.stdio)
         wr = -1
         if self.cfg.notification_fd is not None:
             self._notif, wr = os.pipe2(os.O_CLOEXEC | os.O_NONBLOCK)
             fds[self.cfg.notification_fd] = wr
         try:
-            pid = self.spawner(["./run", self.name], cwd=self.path, fds=fds)
+            pid = self.spawner(["./run", self.name], cwd=self.files.dir_fd, fds=fds)
         except OSError:
             self._close_notif()
             self._warn(f"unable to spawn ./run (waiting {int(rules.SPAWN_RETRY)} seconds)")
@@ -286,7 +288,9 @@ class Service:
         st.pid, st.wstat, st.stamp = 0, wstat, now
         st.flags &= ~(READY | PAUSED)
         self.pid, self.paused = 0, False
-        self.files.add_death(death_record(now, wstat), self.cfg.max_death_tally)
+        err = self.files.add_death(death_record(now, wstat), self.cfg.max_death_tally)
+        if err:
+            self._warn(f"unable to write death_tally: {err}")
         if self.files.has("finish") and self._spawn_finish(pid, wstat):
             return
         self._down_ready(b"dD")
@@ -299,7 +303,7 @@ class Service:
             fds[0] = fds[1] = devnull()
         argv = ["./finish"] + rules.finish_args(wstat, self.name, pgid)
         try:
-            fpid = self.spawner(argv, cwd=self.path, fds=fds)
+            fpid = self.spawner(argv, cwd=self.files.dir_fd, fds=fds)
         except OSError:
             return False
         self.phase, self.finish_pid = FINISH, fpid
@@ -313,7 +317,7 @@ class Service:
 
     def _finish_too_long(self) -> None:
         self._finish_timer = None
-        if self.phase == FINISH and self.finish_pid:
+        if self.phase == FINISH and self.finish_pid > 0:
             self._warn("finish script lifetime reached maximum value - sending it a SIGKILL")
             for sig in (signal.SIGCONT, signal.SIGKILL):
                 try:
@@ -369,10 +373,9 @@ class Service:
         st = self.status
         st.flags = (st.flags & ~(WANTUP | PAUSED)) | (WANTUP if self.want_up else 0) | \
             (PAUSED if self.paused else 0)
-        try:
-            self.files.write_status(st)
-        except OSError as e:
-            self._warn(f"unable to write status: {e.strerror}")
+        err = self.files.write_status(st)
+        if err:
+            self._warn(f"unable to write status: {err}")
 
     def _publish(self, letters: bytes, write: bool = True) -> None:
         if write:

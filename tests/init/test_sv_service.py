@@ -59,7 +59,7 @@ def test_start_spawns_run_with_the_name_in_its_dir(env):
     svc = env.make()
     call = env.spawner.last("./run")
     assert call["argv"] == ["./run", "svc"]
-    assert call["cwd"] == str(env.dir)
+    assert os.readlink(f"/proc/self/fd/{call['cwd']}") == str(env.dir)
     assert svc.phase == UP and svc.pid == call["pid"]
     st = file_status(env)
     assert st.pid == call["pid"] and st.up and st.wantup and not st.ready
@@ -150,7 +150,7 @@ def test_finish_gets_four_arguments(env, wstat, args):
     env.loop.die(pid, wstat)
     call = env.spawner.last("./finish")
     assert call["argv"] == ["./finish"] + args + ["mysvc", str(pid)]
-    assert call["cwd"] == str(env.dir)
+    assert os.readlink(f"/proc/self/fd/{call['cwd']}") == str(env.dir)
     assert svc.phase == FINISH
     st = file_status(env)
     assert st.finishing and not st.up and not st.ready
@@ -432,3 +432,16 @@ def test_a_second_supervisor_is_refused(env):
             os._exit(2)
     _, st = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(st) == 0
+
+
+def test_supervision_survives_the_directory_moving(env, tmp_path):
+    (env.dir / "finish").write_text("#!/bin/sh\n")
+    svc = env.make()
+    os.rename(env.dir, tmp_path / "moved")
+    env.loop.die(svc.pid, exited(2))
+    assert env.spawner.last("./finish")["argv"][1] == "2"
+    env.loop.die(env.spawner.last("./finish")["pid"], exited(0))
+    env.loop.advance(1)
+    assert env.spawner.count("./run") == 2
+    st = S.unpack((tmp_path / "moved" / "supervise" / "status").read_bytes())
+    assert st.up and env.said == []
