@@ -68,18 +68,22 @@ class RecvError(Exception):
 
 
 def write_all(fd: int, data: bytes) -> None:
-    """Write everything (a blocking fd may still take it in pieces when a
-    signal interrupts the write)."""
-    try:
-        n = os.write(fd, data)
-        if n == len(data):
-            return
-        view = memoryview(data)[n:]
-        while view:
+    """Write everything.  A blocking fd may still take it in pieces when a
+    signal interrupts the write; a pipe someone else made non-blocking (the
+    file description is shared with every holder of that end) is waited
+    for rather than treated as an error."""
+    view = memoryview(data)
+    while view:
+        try:
             n = os.write(fd, view)
-            view = view[n:]
-    except OSError as e:
-        raise OutputError(e) from None
+        except BlockingIOError:
+            p = select.poll()
+            p.register(fd, select.POLLOUT)
+            p.poll()
+            continue
+        except OSError as e:
+            raise OutputError(e) from None
+        view = view[n:]
 
 
 class Server:
@@ -290,8 +294,14 @@ class Server:
         if out:
             self._write(out)
         if self.lameduck_ms:
+            global _flushed
+            _flushed = True
             _signal.setitimer(_signal.ITIMER_REAL, 0)
 
 
+_flushed = False
+
+
 def _on_alarm(signum, frame) -> None:
-    raise LameduckExpired()
+    if not _flushed:
+        raise LameduckExpired()

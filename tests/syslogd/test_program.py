@@ -262,3 +262,29 @@ def test_raw_and_linelen(tmp_path):
     finally:
         s.stop()
     assert s.lines()[:2] == [b"<13>raw", b"<13>" + b"y" * 77 + b"..."]
+
+
+def test_nonblocking_stdout_is_waited_for(tmp_path):
+    """The write end of a pipe is shared with whoever else holds it; if one
+    of them makes it non-blocking, EAGAIN must not lose lines or kill us."""
+    r, w = os.pipe()
+    os.set_blocking(w, False)
+    s = Socklog(tmp_path, stdout=w)
+    os.close(w)
+    try:
+        sent = _fill_until_blocked(s)
+        s.proc.send_signal(signal.SIGTERM)
+        data = b""
+        while True:
+            select.select([r], [], [], 20)
+            b = os.read(r, 1 << 16)
+            if not b:
+                break
+            data += b
+        rc = s.proc.wait(20)
+    finally:
+        s.kill()
+        os.close(r)
+    assert rc == 0
+    lines = data.split(b"\n")[:-1]
+    assert [ln[13:19] for ln in lines] == [b"%06d" % i for i in range(sent)]
