@@ -14,7 +14,8 @@ socket and then into the clients.
 
 SIGTERM: stop serving, read what is already queued on the sockets (up to
 a bound, so a flood cannot keep us alive; s6-socklog drops those
-datagrams, which loses data a clean shutdown could keep), flush, exit 0.
+datagrams, which loses data a clean shutdown could keep), finish the
+records of open stream connections, flush, exit 0.
 With ``-t ms``, a SIGALRM armed at SIGTERM time interrupts a write that is
 still blocked when the timeout expires: exit 99.  Before SIGTERM, SIGALRM
 keeps its default action, as in s6-socklog.
