@@ -232,3 +232,28 @@ def test_overlay_end_to_end(logging_script):
     assert by_tok["tok3"][0].startswith("authpriv.notice: ") and by_tok["tok3"][1] == {"secure"}
     assert by_tok["tok4"][0].startswith("cron.info: ")
     assert by_tok["tok5"][0] == "mail.warn: tok5 from python"
+
+
+def test_the_project_compiler_accepts_the_overlay(tmp_path):
+    """Compiled with init.rc (s6-rc-compile's rules) together with the
+    rootfs' empty user bundles: the pipeline exists and joins ``user``."""
+    try:
+        from init.rc.builtin import SCRIPTS
+        from init.rc.compile_cli import compile_sources
+    except ImportError:
+        pytest.skip("init.rc not available")
+    ub = tmp_path / "user-bundles.d"
+    for b in ("user", "user2"):
+        (ub / b / "contents.d").mkdir(parents=True)
+        (ub / b / "type").write_text("bundle\n")
+    for entry in (OVERLAY / "etc/s6-overlay/user-bundles.d/user/contents.d").iterdir():
+        shutil.copy(entry, ub / "user/contents.d" / entry.name)
+    dest = tmp_path / "compiled"
+    compile_sources(str(dest), [str(RC_D), str(ub)], builtin_scripts=SCRIPTS)
+    db = json.loads((dest / "db.json").read_text())
+    assert sorted(db["bundles"]["user"]) == ["syslogd", "syslogd-log", "syslogd-prepare"]
+    assert sorted(db["bundles"]["syslogd-pipeline"]) == ["syslogd", "syslogd-log"]
+    atoms = db["atoms"]
+    assert atoms["syslogd"]["producer_for"] == "syslogd-log"
+    assert "syslogd-log" in atoms["syslogd"]["deps"]    # the logger starts first
+    assert atoms["syslogd-prepare"]["up_argv"] == [str(PREPARE).replace(str(OVERLAY), "")]
