@@ -26,6 +26,7 @@ from __future__ import annotations
 import _signal
 import os
 import select
+import time
 
 from .datagram import client_prefix
 
@@ -108,6 +109,8 @@ class Server:
         self._wake_r = -1
         self._poll = select.poll()
         self._prefixes: dict[object, bytes] = {}
+        self._listen_paused = False
+        self._resume_at: float | None = None
 
     # ------------------------------------------------------------ signals
 
@@ -178,15 +181,32 @@ class Server:
                 fd, _ = self.stream._accept()
             except BlockingIOError:
                 return
-            except OSError:
-                return  # ECONNABORTED, EMFILE...: the backlog keeps the rest
+            except OSError as e:
+                if e.errno in (103, 71, 104):  # ECONNABORTED, EPROTO, ECONNRESET
+                    continue
+                # EMFILE, ENFILE, ENOBUFS...: the connection stays in the
+                # backlog, the listener stays readable; pause it for a while
+                # rather than spin on poll
+                self._pause_listener(1.0)
+                return
             from .records import RecordSplitter
 
             os.set_blocking(fd, False)
             clients[fd] = RecordSplitter(self.linelen, octet_counting=True)
             self._poll.register(fd, POLLIN)
         # full: stop accepting until a client leaves
+        self._pause_listener(None)
+
+    def _pause_listener(self, seconds: float | None) -> None:
         self._poll.modify(self.stream.fileno(), 0)
+        self._listen_paused = True
+        self._resume_at = None if seconds is None else time.monotonic() + seconds
+
+    def _resume_listener(self) -> None:
+        if self._listen_paused:
+            self._poll.modify(self.stream.fileno(), POLLIN)
+            self._listen_paused = False
+            self._resume_at = None
 
     def _read_client(self, fd: int, out: list) -> None:
         splitter = self.clients[fd]
@@ -209,8 +229,7 @@ class Server:
         del self.clients[fd]
         self._poll.unregister(fd)
         os.close(fd)
-        if self.stream is not None and len(self.clients) == MAX_STREAM_CLIENTS - 1:
-            self._poll.modify(self.stream.fileno(), POLLIN)
+        self._resume_listener()
 
     def _drain_wakeup(self) -> None:
         try:
@@ -246,8 +265,12 @@ class Server:
                 if not self.clients and lfd < 0:
                     continue
                 events = poll.poll(0)
-            else:
+            elif self._resume_at is None:
                 events = poll.poll()
+            else:
+                events = poll.poll(max(0, self._resume_at - time.monotonic()) * 1000)
+                if time.monotonic() >= self._resume_at:
+                    self._resume_listener()
             for fd, _ev in events:
                 if fd == sfd:
                     more = True

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import logging.handlers
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -119,3 +121,42 @@ def test_glibc_falls_back_to_a_stream_dev_log(served):
     lines = served.lines()
     assert [ln.split(b" ", 1)[0] for ln in lines] == [b"user.info:", b"user.err:"]
     assert lines[0].endswith(b" g: one") and lines[1].endswith(b" g: two")
+
+
+def test_out_of_descriptors_pauses_instead_of_spinning(tmp_path):
+    import resource
+
+    from .helpers import SOCKLOG, spawn_notify
+
+    spath = tmp_path / "stream.sock"
+    out = open(tmp_path / "out", "wb")
+
+    def low_limit():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (24, 24))
+
+    proc, ready = spawn_notify(SOCKLOG + ["-d{fd}", "-x", str(tmp_path / "d.sock"), "-S", str(spath)],
+                               stdout=out, stderr=subprocess.DEVNULL, preexec_fn=low_limit)
+    clients = []
+    try:
+        assert ready == b"\n"
+        for i in range(40):
+            c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            c.connect(str(spath))
+            c.sendall(b"<13>client %d\n" % i)
+            clients.append(c)
+        time.sleep(1.5)
+        fields = open("/proc/%d/stat" % proc.pid).read().rsplit(")", 1)[1].split()
+        cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        assert cpu < 0.5, "spinning: %.2f s of CPU" % cpu
+        for c in clients:
+            c.close()
+        end = time.monotonic() + 20
+        while (tmp_path / "out").read_bytes().count(b"\n") < 40 and time.monotonic() < end:
+            time.sleep(0.05)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        rc = proc.wait(20)
+        out.close()
+    assert rc == 0
+    assert sorted((tmp_path / "out").read_bytes().split(b"\n")[:-1]) == sorted(
+        b"user.notice: client %d" % i for i in range(40))
