@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
+import sys
+import tempfile
+import time
 
 import pytest
 
@@ -77,3 +81,42 @@ def test_a_vanished_reader_kills_it_with_sigpipe():
                        env=env(), timeout=30)
     os.close(w)
     assert p.returncode == -signal.SIGPIPE
+
+
+IPCSERVER = shutil.which("s6-ipcserver")
+FDMOVE = shutil.which("fdmove") or ("/usr/lib/execline/bin/fdmove"
+                                    if os.path.exists("/usr/lib/execline/bin/fdmove") else None)
+
+
+@pytest.mark.root
+@pytest.mark.skipif(not (IPCSERVER and FDMOVE and os.geteuid() == 0),
+                    reason="needs root, s6-ipcserver and execline's fdmove")
+def test_under_s6_ipcserver_with_peer_credentials(tmp_path):
+    """The documented set-up: ``s6-ipcserver PATH fdmove -c 1 3 ucspilogd
+    IPCREMOTEEUID IPCREMOTEEGID``; a client running as nobody."""
+    public = tempfile.mkdtemp(prefix="s6py-ucspi-")  # pytest's tmp is root-only
+    os.chmod(public, 0o755)
+    sock = os.path.join(public, "stream.sock")
+    out = open(tmp_path / "out", "wb")
+    srv = subprocess.Popen(
+        [IPCSERVER, "-1", "-a", "0777", sock, FDMOVE, "-c", "1", str(out.fileno()), *UCSPILOGD,
+         "IPCREMOTEEUID", "IPCREMOTEEGID"],
+        stdout=subprocess.PIPE, pass_fds=(out.fileno(),), env=env(), start_new_session=True)
+    try:
+        assert srv.stdout.readline() == b"\n"
+        client = ("import socket; s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); "
+                  "s.connect(%r); s.sendall(b'<30>one\\0<31>two\\0<29>three')" % sock)
+        subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                        "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable,
+                        "-c", client], check=True, timeout=20)
+        end = time.monotonic() + 20
+        while (tmp_path / "out").read_bytes().count(b"\n") < 3 and time.monotonic() < end:
+            time.sleep(0.02)
+    finally:
+        srv.send_signal(signal.SIGTERM)
+        srv.wait(20)
+        out.close()
+        shutil.rmtree(public)
+    assert (tmp_path / "out").read_bytes() == (b"65534: 65534: daemon.info: one\n"
+                                               b"65534: 65534: daemon.debug: two\n"
+                                               b"65534: 65534: daemon.notice: three\n")
