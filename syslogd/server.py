@@ -47,7 +47,6 @@ STREAM_READ = 65536
 BIG_BUFFER = 65536
 
 POLLIN = select.POLLIN
-POLLERR = select.POLLERR | select.POLLHUP | select.POLLNVAL
 
 
 class LameduckExpired(BaseException):
@@ -64,6 +63,8 @@ class OutputError(Exception):
 
 
 class RecvError(Exception):
+    """Reading the socket failed (not EAGAIN): exit 111."""
+
     def __init__(self, err: OSError) -> None:
         super().__init__(err)
         self.err = err
@@ -111,6 +112,10 @@ class Server:
         self._prefixes: dict[object, bytes] = {}
         self._listen_paused = False
         self._resume_at: float | None = None
+        self._flushed = False
+        # one receive buffer for big -l values (a fresh 1 MiB bytes per
+        # recv would be an mmap/munmap pair each time)
+        self._bigbuf = bytearray(self.bufsize) if self.bufsize > BIG_BUFFER else None
 
     # ------------------------------------------------------------ signals
 
@@ -129,8 +134,12 @@ class Server:
             return
         self.terminated = True
         if self.lameduck_ms:
-            _signal.signal(_signal.SIGALRM, _on_alarm)
+            _signal.signal(_signal.SIGALRM, self._on_alarm)
             _signal.setitimer(_signal.ITIMER_REAL, self.lameduck_ms / 1000.0)
+
+    def _on_alarm(self, signum, frame) -> None:
+        if not self._flushed:
+            raise LameduckExpired()
 
     # ------------------------------------------------------------ reading
 
@@ -160,7 +169,7 @@ class Server:
                     if d:
                         append(fmt(d))
             else:
-                buf = bytearray(bufsize)
+                buf = self._bigbuf
                 view = memoryview(buf)
                 recv_into = self.dgram.recv_into
                 for _ in range(limit):
@@ -318,14 +327,5 @@ class Server:
         if out:
             self._write(out)
         if self.lameduck_ms:
-            global _flushed
-            _flushed = True
+            self._flushed = True
             _signal.setitimer(_signal.ITIMER_REAL, 0)
-
-
-_flushed = False
-
-
-def _on_alarm(signum, frame) -> None:
-    if not _flushed:
-        raise LameduckExpired()

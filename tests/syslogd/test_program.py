@@ -288,3 +288,15 @@ def test_nonblocking_stdout_is_waited_for(tmp_path):
     assert rc == 0
     lines = data.split(b"\n")[:-1]
     assert [ln[13:19] for ln in lines] == [b"%06d" % i for i in range(sent)]
+
+
+def test_big_linelen_reads_big_datagrams_whole(tmp_path):
+    s = Socklog(tmp_path, ["-l", "2000000"])
+    big = b"<13>" + bytes(range(32, 127)) * 1100   # 104504 bytes
+    try:
+        s.send(big, b"<13>small", big[:70000] + b"\n")
+        sync(s)
+    finally:
+        assert s.stop() == 0
+    assert s.lines()[:3] == [b"user.notice: " + big[4:], b"user.notice: small",
+                             b"user.notice: " + big[4:70000]]
