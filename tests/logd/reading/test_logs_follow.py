@@ -164,3 +164,45 @@ def test_subprocess_is_not_needed_for_cat(tmp_path):
     assert proc.wait(30) == 0
     assert (log / "current").stat().st_mode & 0o100
     assert subprocess.run(["true"]).returncode == 0
+
+
+def test_tail_f_command_across_rotations(tmp_path):
+    """``s6py logs tail -f`` as a user runs it, while logd writes and rotates."""
+    import sys
+    import threading
+
+    from .helpers import env
+
+    log = tmp_path / "log"
+    logger = start_logger(["n1000", "s4096", "t", "./log"], tmp_path)
+    feed(logger, 0, 100)  # already there: -n 5 shows the last 5 of these
+    deadline = __import__("time").monotonic() + 20
+    while not (log / "current").exists() or sum(
+            f.stat().st_size for f in log.iterdir()) < 100 * 60:
+        assert __import__("time").monotonic() < deadline
+        __import__("time").sleep(0.01)
+    tail = subprocess.Popen([sys.executable, "-c", "from logd.cli import logs; logs()", "tail",
+                             "-f", "-n", "5", str(log)], stdout=subprocess.PIPE, env=env())
+    got: list[bytes] = []
+
+    def pump():
+        for line in tail.stdout:
+            got.append(line)
+            if len(got) >= 5 + 10000:
+                return
+
+    t = threading.Thread(target=pump, daemon=True)
+    t.start()
+    try:
+        import time
+        while len(got) < 5 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        feed(logger, 100, 10000)
+        logger.stdin.close()
+        assert logger.wait(60) == 0
+        t.join(60)
+    finally:
+        tail.send_signal(signal.SIGINT)
+        tail.wait(10)
+        tail.stdout.close()
+    assert numbers([x.split(b" ", 2)[2] for x in got]) == list(range(95, 10100))
