@@ -456,8 +456,37 @@ def _parse(pattern: bytes) -> tuple[Node, bool]:
     tree = ps.parse()
     tree = _GlibcAnchors(tree, ps.has_bref).run()
     if not ps.has_bref:
-        tree = _simplify(tree)
+        tree = _trim(_simplify(tree))
     return tree, ps.has_bref
+
+
+def _trim(tree: Node) -> Node:
+    """Drop what an unanchored search does not need.
+
+    A leading or trailing part that may match the empty string and holds no
+    anchor cannot change the verdict (the match may start after it or end
+    before it): ``.*foo.*`` selects the same lines as ``foo``, and ``re``
+    is spared the backtracking.
+    """
+    if tree[0] == "alt":
+        branches = [_trim(x) for x in tree[1]]
+        # a branch that always matches makes the whole pattern match
+        return _EMPTY if _EMPTY in branches else ("alt", branches)
+    items = list(tree[1]) if tree[0] == "cat" else [tree]
+
+    def optional(x: Node) -> bool:
+        return not _has_anchor(x) and _nullable(x)
+
+    while items and optional(items[0]):
+        items.pop(0)
+    while items:
+        if optional(items[-1]):
+            items.pop()
+        elif items[-2:] == [("rep", ("any",), 0, None), ("anchor", "$")]:
+            del items[-2:]  # .*$ reaches the end of any line
+        else:
+            break
+    return _cat(items)
 
 
 # --------------------------------------------------------------------------
@@ -743,9 +772,35 @@ def _nonempty(n: Node) -> Optional[Node]:
     return None  # empty, void
 
 
+Matrix = list  # 2x2 of Optional[Node]: m[s][t] = the paths from s to t
+_SEGMENTS_MAX = 20000  # nodes; beyond this we give up exactness (translate())
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _drop_dead(n: Node) -> Node:
+    """Every anchor glibc may ignore, ignored (the fallback of _Segments)."""
+    k = n[0]
+    if k == "anchor":
+        return _EMPTY if len(n) > 2 else n
+    if k in ("cat", "alt"):
+        return (k, [_drop_dead(x) for x in n[1]])
+    if k == "group":
+        return ("group", n[1], _drop_dead(n[2]))
+    if k == "rep":
+        return ("rep", _drop_dead(n[1]), n[2], n[3])
+    return n
+
+
 class _Segments:
     def run(self, tree: Node) -> Node:
-        out = _alt(list(self.paths(tree, 0).values()))
+        try:
+            out = _alt(list(self.paths(tree, 0).values()))
+            self.check_size([[out]])
+        except _TooBig:
+            return _drop_dead(tree)
         return _EMPTY if out is None else out
 
     def paths(self, n: Node, s: int) -> Paths:
@@ -796,16 +851,15 @@ class _Segments:
                 acc.setdefault(t, []).append(_seq(pre, r))
         return {t: v for t, v in ((t, _alt(rs)) for t, rs in acc.items()) if v is not None}
 
-    # 2x2 matrices of Optional[Node]: m[s][t] = paths from s to t
-    def matrix(self, x: Node) -> list[list[Optional[Node]]]:
+    def matrix(self, x: Node) -> Matrix:
         return [[self.paths(x, s).get(t) for t in (0, 1)] for s in (0, 1)]
 
     @staticmethod
-    def mul(a: list[list[Optional[Node]]], b: list[list[Optional[Node]]]) -> list[list[Optional[Node]]]:
+    def mul(a: Matrix, b: Matrix) -> Matrix:
         return [[_alt([_seq(a[s][u], b[u][t]) for u in (0, 1)]) for t in (0, 1)] for s in (0, 1)]
 
     @staticmethod
-    def kleene(m: list[list[Optional[Node]]]) -> list[list[Optional[Node]]]:
+    def kleene(m: Matrix) -> Matrix:
         a, b = m[0]
         c, d = m[1]
         bc = _seq(b, _star(d), c)
@@ -814,8 +868,7 @@ class _Segments:
         y = _star(_alt([d, cb]))
         return [[x, _seq(x, b, _star(d))], [_seq(y, c, _star(a)), y]]
 
-    def repeat(self, m: list[list[Optional[Node]]], lo: int, hi: Optional[int]) -> list[Paths]:
-        ident: list[list[Optional[Node]]] = [[_EMPTY, None], [None, _EMPTY]]
+    def repeat(self, m: Matrix, lo: int, hi: Optional[int]) -> list[Paths]:
         if m[0] == m[1] and (m[0][0] is None) != (m[0][1] is None):
             # every iteration forgets the flag and leaves it in state t
             t = 0 if m[0][0] is not None else 1
@@ -846,20 +899,65 @@ class _Segments:
                             p.setdefault(t, []).append(_seq(more, row[t]))
                 res.append({t: v for t, v in ((t, _alt(rs)) for t, rs in p.items()) if v is not None})
             return res
-        acc = ident
-        for _ in range(lo):
-            acc = self.mul(acc, m)
+        # halving keeps the pattern polynomial in the count (repeated
+        # multiplication would double it at every step)
+        acc = self.power(m, lo)
         if hi is None:
             acc = self.mul(acc, self.kleene(m))
-        else:
-            opt = ident
-            for _ in range(hi - lo):  # (1 + m)^(hi-lo), nested like glibc's
-                opt = self.mul(ident, opt)
-                opt = [[_alt([ident[s][t], self.mul(m, opt)[s][t]]) for t in (0, 1)]
-                       for s in (0, 1)]
-            acc = self.mul(acc, opt)
+        elif hi > lo:
+            acc = self.mul(acc, self.upto(m, hi - lo))
+        self.check_size(acc)
         return [{t: acc[s][t] for t in (0, 1) if acc[s][t] is not None}  # type: ignore[misc]
                 for s in (0, 1)]
+
+    def power(self, m: Matrix, k: int) -> Matrix:
+        if k == 0:
+            return [[_EMPTY, None], [None, _EMPTY]]
+        if k == 1:
+            return m
+        half = self.power(m, k // 2)
+        self.check_size(half)
+        sq = self.mul(half, half)
+        return self.mul(sq, m) if k % 2 else sq
+
+    def upto(self, m: Matrix, n: int) -> Matrix:
+        """m^0 | m^1 | ... | m^n."""
+        ident: Matrix = [[_EMPTY, None], [None, _EMPTY]]
+        if n == 0:
+            return ident
+        if n % 2:
+            # (1 | m | .. | m^j)(1 | m^(j+1)), with n = 2j+1
+            j = n // 2
+            low = self.upto(m, j)
+            self.check_size(low)
+            high = self.power(m, j + 1)
+            step = [[_alt([ident[s][t], high[s][t]]) for t in (0, 1)] for s in (0, 1)]
+            return self.mul(low, step)
+        rest = self.upto(m, n - 1)
+        return [[_alt([ident[s][t], r]) for t, r in enumerate(row)]
+                for s, row in enumerate(self.mul(m, rest))]
+
+    def check_size(self, m: Matrix) -> None:
+        memo: dict = {}
+
+        def size(n: Optional[Node]) -> int:
+            if n is None:
+                return 0
+            key = id(n)
+            if key not in memo:
+                k = n[0]
+                if k in ("cat", "alt"):
+                    memo[key] = 1 + sum(size(x) for x in n[1])
+                elif k == "rep":
+                    memo[key] = 1 + size(n[1])
+                elif k == "group":
+                    memo[key] = 1 + size(n[2])
+                else:
+                    memo[key] = 1
+            return memo[key]
+
+        if sum(size(x) for row in m for x in row) > _SEGMENTS_MAX:
+            raise _TooBig
 
 
 # --------------------------------------------------------------------------
@@ -1162,5 +1260,5 @@ def compile_ere(pattern: bytes) -> re.Pattern[bytes]:
     src = translate(pattern)
     try:
         return re.compile(src)
-    except (re.error, RecursionError, OverflowError) as e:  # pragma: no cover
+    except (re.error, RecursionError, OverflowError) as e:
         raise EREError(f"cannot translate {pattern!r}: {e}") from e

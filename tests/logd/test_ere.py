@@ -347,6 +347,11 @@ def test_api() -> None:
     assert translate(rb"[[:digit:]]") == rb"\d"
     assert translate(rb"^[[:alnum:]]*\.debug:") == rb"^[0-9A-Za-z]*\.debug\:"
     assert translate(rb"(a+)+b") == rb"a+b"  # no backtracking blow-up
+    assert translate(rb".*foo.*$") == b"foo"  # what a search needs, no more
+    assert translate(rb"(a){0}") == b""
+    # glibc refuses this one too (out of memory); Python's repeat count overflows
+    with pytest.raises(EREError):
+        compile_ere(rb"((a{32767}){32767}){32767}b")
 
 
 def test_conformance_case() -> None:
