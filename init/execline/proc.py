@@ -18,7 +18,10 @@ except ImportError:  # pragma: no cover - other interpreters
 
 from .errors import fatal, strerror
 
-DEFAULT_PATH = "/usr/bin:/bin"
+# s6-overlay builds skalibs with --with-default-path=/command:/usr/bin:/bin:
+# with PATH unset (after ``exec -c`` or ``emptyenv``) scripts still find the
+# /command programs, s6-log among them.
+DEFAULT_PATH = "/command:/usr/bin:/bin"
 _RESET = (_sig.SIGPIPE, _sig.SIGXFSZ)
 
 
