@@ -110,12 +110,13 @@ class Change:
         if self.finished or self.aborting:
             return
         up = self.req.up
-        if ok:
+        if ok and not self.req.dry_run:
             (self.live.up.add if up else self.live.up.discard)(name)
             try:
                 self.live.save()
             except OSError:
                 pass
+        if ok:
             self._v(2, f"s6-rc: info: service {name} successfully {'started' if up else 'stopped'}")
         else:
             self._v(1, f"s6-rc: warning: unable to {'start' if up else 'stop'} service {name}: {why}")
