@@ -5,7 +5,9 @@ Started with its own configuration: imtcp (plain or TLS through the
 imudp, on 127.0.0.1 only, a work directory in the test's temp dir, and no
 imuxsock/imklog, so the system's /dev/log is never touched.  Every message
 is written to one file with its header fields; stopped by SIGTERM to the
-PID it wrote.
+PID it wrote.  Its main queue is drained at a stop rather than dropped
+after rsyslog's default 1.5 s: the forwarder cannot know what a collector
+threw away after taking it.
 """
 from __future__ import annotations
 
@@ -73,6 +75,10 @@ class Rsyslog:
                          f' defaultNetstreamDriverCertFile="{self.tls["cert"]}"'
                          f' defaultNetstreamDriverKeyFile="{self.tls["key"]}"')
         lines[0] += ")"
+        # a stop (SIGTERM) processes what rsyslogd has taken in instead of
+        # discarding its in-memory queue after 1.5 s: what can still be lost
+        # is unread socket data, which the forwarder's replay covers
+        lines.append('main_queue(queue.timeoutShutdown="30000")')
         if self.proto == "udp":
             if not self.port:
                 self.port = free_udp_port()

@@ -53,8 +53,11 @@ def paced(proc, first, count, step=250):
 
 def stop_forwarder(fwd, state) -> dict:
     fwd.send_signal(signal.SIGTERM)
-    assert fwd.wait(30) == 0, fwd.stderr.read()
+    code = fwd.wait(30)
+    log = fwd.stderr.read().decode(errors="replace")
     fwd.stderr.close()
+    print(log)
+    assert code == 0, log
     return json.loads(state.read_text())["counters"]
 
 
@@ -80,8 +83,10 @@ def test_collector_stopped_mid_stream_nothing_lost(tmp_path, proto):
         paced(logger, 16000, 8000)
         logger.stdin.close()
         assert logger.wait(60) == 0
-        assert wait_until(lambda: set(numbers(rs)) >= set(range(total)))
+        arrived = wait_until(lambda: set(numbers(rs)) >= set(range(total)))
         counters = stop_forwarder(fwd, state)
+        missing = sorted(set(range(total)) - set(numbers(rs)))
+        assert arrived, f"{len(missing)} missing, from {missing[:1]} to {missing[-1:]}"
     finally:
         if fwd.poll() is None:
             fwd.kill()
