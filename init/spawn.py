@@ -5,9 +5,10 @@ A user program must not inherit the interpreter's quirks:
 * signal dispositions: CPython ignores SIGPIPE and SIGXFSZ, and SIG_IGN
   survives exec; every catchable signal is reset to SIG_DFL in the child
   (posix_spawn's ``setsigdef``) and the mask emptied (``setsigmask``);
-* file descriptors: Python opens everything O_CLOEXEC (PEP 446); the child
-  gets 0-2 and exactly the descriptors in ``fds``; ``seal_inherited_fds()``
-  marks what *we* inherited above 2 close-on-exec at start-up;
+* file descriptors: the child gets 0-2 and exactly the descriptors in
+  ``fds``; every other one is closed before exec (Python opens everything
+  O_CLOEXEC anyway, PEP 446; ``seal_inherited_fds()`` marks what *we*
+  inherited close-on-exec at start-up);
 * environment: CPython may add ``LC_CTYPE`` (PEP 538 locale coercion) to
   ``os.environ``; the environment we were *given* is read back from
   ``/proc/self/environ``, which still holds the original block.
@@ -94,6 +95,27 @@ def _moves(fds: dict[int, int]) -> list[tuple[int, int]]:
     return steps
 
 
+def _close_others(keep: set[int]) -> None:
+    """In the child: close every fd above 2 not in keep.
+
+    Everything of ours is close-on-exec already; this catches what is not
+    (descriptors received over a socket, inherited ones) so that a service
+    never holds, say, a client's stdout open.  /proc/self/fd rather than
+    closerange(): without close_range(2) that loops over every possible fd.
+    """
+    try:
+        names = os.listdir("/proc/self/fd")
+    except OSError:
+        return
+    for name in names:
+        fd = int(name)
+        if fd > 2 and fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
 def spawn(argv: list[str], *, cwd: str | int | None = None, fds: dict[int, int] | None = None,
           env: dict[str, str] | None = None, new_session: bool = True,
           path: str | None = None) -> int:
@@ -129,6 +151,7 @@ def spawn(argv: list[str], *, cwd: str | int | None = None, fds: dict[int, int] 
                     os.fchdir(cwd)
                 elif cwd is not None:
                     os.chdir(cwd)
+                _close_others(set(fds or ()) | {w})
                 os.execve(prog, argv, environ)
             except OSError as e:
                 err = e.errno or 0

@@ -65,7 +65,11 @@ def main(argv: list[str]) -> int:
         sys.stderr.write(f"s6-rc: fatal: unable to open live directory {o['l']}: "
                          "No such file or directory\n")
         return 111
-    except (OSError, ValueError) as e:
+    except OSError as e:
+        sys.stderr.write(f"s6-rc: fatal: unable to read the database in {o['l']}: "
+                         f"{e.strerror}\n")
+        return 111
+    except (ValueError, KeyError, TypeError) as e:
         sys.stderr.write(f"s6-rc: fatal: invalid database in {o['l']}: {e}\n")
         return 4
     try:

@@ -23,7 +23,7 @@ def request(scandir: str, req: dict, prog: str = "s6-rc") -> int:
     try:
         socket.send_fds(s, [payload], fds)
         f = s.makefile("rb")
-        code = 111
+        code = None
         for line in f:
             msg = json.loads(line)
             if "say" in msg:
@@ -32,6 +32,9 @@ def request(scandir: str, req: dict, prog: str = "s6-rc") -> int:
             if "exit" in msg:
                 code = int(msg["exit"])
                 break
+        if code is None:
+            sys.stderr.write(f"{prog}: fatal: the supervisor closed the connection\n")
+            return 111
         return code
     except OSError as e:
         sys.stderr.write(f"{prog}: fatal: lost connection to {path}: {e.strerror}\n")

@@ -60,6 +60,10 @@ class RcServer:
         creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
         uid = struct.unpack("3i", creds)[1]
         if uid not in (0, os.geteuid()):
+            try:
+                conn.send(b'{"say": "s6-rc: fatal: permission denied"}\n{"exit": 111}\n')
+            except OSError:
+                pass
             conn.close()
             return
         _Conn(self, conn)
@@ -87,7 +91,8 @@ class _Conn:
 
     def _read(self) -> None:
         try:
-            data, anc, _flags, _ = self.conn.recvmsg(4096, socket.CMSG_SPACE(16 * 4))
+            data, anc, _flags, _ = self.conn.recvmsg(4096, socket.CMSG_SPACE(16 * 4),
+                                                     socket.MSG_CMSG_CLOEXEC)
         except BlockingIOError:
             return
         except OSError:

@@ -61,6 +61,17 @@ def test_child_gets_default_signals_empty_mask_own_session(tmp_path):
     assert got["cwd"] == str(tmp_path)
 
 
+def test_stray_inheritable_fds_are_not_passed_on(tmp_path):
+    # e.g. descriptors received over a socket without MSG_CMSG_CLOEXEC
+    leak = os.open(os.devnull, os.O_RDONLY)
+    os.set_inheritable(leak, True)
+    try:
+        got = run_probe(tmp_path)
+    finally:
+        os.close(leak)
+    assert got["fds"] == "[0, 1, 2, 3]"   # 3: the probe's own listdir
+
+
 def test_sigpipe_is_default_in_the_child(tmp_path):
     # A shell reports what it inherited: "trap" lists ignored signals as ''.
     out = tmp_path / "o"
