@@ -22,10 +22,17 @@ Python-only syntax can leak through.  Bracket expressions are computed as
 byte sets (the C locale is single-byte and its classes are ASCII-only) and
 printed as plain character classes, which is also what ``re`` runs fastest.
 
+Being exact also means copying glibc's bugs where they decide a verdict: glibc
+ignores an anchor that precedes a node it copied to compile an interval or
+``+`` (``(^a){2}``, which POSIX says never matches, selects "aa" like
+``^aa``), and we reproduce that (see "glibc's dead anchors" below).
+
 The multi-line form exists for the read loop's batch path: one ``finditer``
 over a whole read instead of one ``search`` per line.  It is the same tree
 printed so that nothing can match or cross a newline and anchors become line
-anchors, which keeps the per-line decision exact.
+anchors, which keeps the per-line decision exact; each match starts at the
+newline before a selected line, so that the engine can jump from newline to
+newline.
 
 Differences from glibc that remain are documented on ``translate`` and pinned
 by tests/logd/test_ere.py, which compares against the real glibc.
@@ -96,7 +103,8 @@ _NAME_MAX = 32  # glibc's buffer for [:name:] / [.name.] / [=name=]
 #   ("group", n, node)  ("cat", [nodes])  ("alt", [nodes])  ("empty",)
 #   ("rep", node, min, max_or_None)  ("void", node)   -- node{0}, kept for groups
 #
-# anchor kinds: "^" "$" (also \` and \'), "<" ">" "b" "B"
+# anchor kinds: "^" "$" (also \` and \'), "<" ">" "b" "B"; while glibc's
+# quirks are worked out, ("anchor", kind, True) marks one glibc ignores.
 
 Node = tuple
 _EMPTY: Node = ("empty",)
@@ -499,9 +507,10 @@ def _trim(tree: Node) -> Node:
 # nodes this very step creates, to avoid doing it twice).  So an anchor
 # whose successor is a copied node is simply ignored: (^a){2} behaves as
 # ^aa, (\<a)+ as \<aa*, (a\>){2} as aa\>.  s6-log users get glibc's
-# behaviour, so we reproduce it: anchors glibc ignores are removed, and a
-# repeat whose operand holds an anchor is expanded copy by copy the way
-# glibc expands it, so that each copy gets the right anchors.
+# behaviour, so we reproduce it: anchors glibc ignores are marked (and then
+# resolved by _Segments below), and a repeat whose operand holds an anchor
+# is expanded copy by copy the way glibc expands it, so that each copy gets
+# the right anchors.
 #
 # Whether a successor is a copy depends on glibc's tree: concatenation
 # links each item to the first node of the next one; alternation branches
@@ -554,6 +563,7 @@ class _GlibcAnchors:
         self.capture = has_bref
         self.open: set = set()  # groups glibc keeps as open/close nodes
         self.dead = False  # did we find an anchor glibc ignores?
+        self.memo: dict = {}
         self._groups(tree)
 
     def _groups(self, tree: Node) -> None:
@@ -618,7 +628,13 @@ class _GlibcAnchors:
         return in_dup
 
     def fix(self, n: Node, in_dup: bool, next_dup: bool) -> Node:
-        """n with the anchors glibc ignores removed; next_dup: successor is a copy."""
+        """n with the anchors glibc ignores marked; next_dup: successor is a copy."""
+        key = (id(n), in_dup, next_dup)
+        if key not in self.memo:
+            self.memo[key] = (n, self._fix(n, in_dup, next_dup))  # n: keeps id(n) alive
+        return self.memo[key][1]
+
+    def _fix(self, n: Node, in_dup: bool, next_dup: bool) -> Node:
         k = n[0]
         if k == "anchor":
             if next_dup:
@@ -795,6 +811,9 @@ def _drop_dead(n: Node) -> Node:
 
 
 class _Segments:
+    def __init__(self) -> None:
+        self.memo: dict = {}
+
     def run(self, tree: Node) -> Node:
         try:
             out = _alt(list(self.paths(tree, 0).values()))
@@ -804,6 +823,12 @@ class _Segments:
         return _EMPTY if out is None else out
 
     def paths(self, n: Node, s: int) -> Paths:
+        key = (id(n), s)
+        if key not in self.memo:
+            self.memo[key] = (n, self._paths(n, s))  # n: keeps id(n) alive
+        return self.memo[key][1]
+
+    def _paths(self, n: Node, s: int) -> Paths:
         k = n[0]
         if not _has_anchor(n):
             if s == 0:
@@ -1189,20 +1214,30 @@ def translate(pattern: bytes) -> bytes:
     never contains '\\n' or NUL; both are refused by construction).  Raises
     EREError for every pattern glibc's ``regcomp(REG_EXTENDED)`` refuses.
 
-    Known differences from glibc (see tests/logd/test_ere.py):
+    Known differences from glibc 2.36 (pinned in tests/logd/test_ere.py):
 
-    * time, not result: Python's ``re`` backtracks, so nested repeats such as
-      ``(a|aa)*c`` can take exponential time on long lines where glibc's
-      automaton is linear; stacked repeats (``(a+)+``, ``a**``) are folded
-      to a single one when no back-reference is involved, which removes the
-      common case;
-    * a pattern so large once its intervals are expanded that glibc runs out
-      of memory (``((a{1000}){1000}){1000}``) is refused by glibc but
-      accepted here;
-    * back-references follow Python's rules (a back-reference to a group
-      that did not take part fails; a group keeps its last value), which
-      agree with glibc on everything the differential test tried, but glibc's
-      back-reference matcher has known bugs we do not imitate.
+    * time, not verdict: ``re`` backtracks, so some nested repeats take
+      exponential time on a long line that does not match, where glibc is
+      polynomial: ``^(\\w+\\s?)*$`` on 24 word bytes and a ``!`` takes a
+      second, twice as long per extra byte (glibc: 20 microseconds).
+      Stacked repeats (``(a+)+``, ``a**``) are folded and leading/trailing
+      optional parts dropped, which removes common cases, not all;
+    * a pattern that makes glibc run out of memory once its intervals are
+      expanded (``(a{32767}){1000}``: "Memory exhausted", depending on the
+      memory available) is accepted here, unless its counts overflow ``re``;
+    * back-references: we give the POSIX answer where glibc's matcher is
+      wrong -- groups repeated by an interval or ``+`` (under glibc
+      ``(a+){2}\\1`` does not select "aaa"), anchors inside a group matched
+      empty (``(\\B)*\\1`` selects every line under glibc) -- and, in a pattern
+      with a back-reference, glibc's ignored anchors (below) are not
+      reproduced;
+    * a repeated group that can match the empty string through anchors
+      (``(}}*|\\'\\B)+``): glibc drops some of those anchors' conditions,
+      depending on the order in which it builds its automaton; we do not;
+    * the glibc quirk that *is* reproduced (an anchor followed by a node
+      glibc copied for ``{n,m}`` or ``+`` is ignored, unless reached from an
+      honoured anchor at the same position) falls back to "always ignored"
+      when the exact form would exceed a size limit (``(\\<x*|\\>()y*){20}``).
     """
     tree, capture = _parse(pattern)
     return _Printer(capture).emit(tree)[0]
