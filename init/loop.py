@@ -11,18 +11,21 @@ number into the wakeup fd (``signal.set_wakeup_fd``), which the selector
 watches, and the loop dispatches the numbers between callbacks.  So no
 callback is ever interrupted by another one.
 
+Raw epoll rather than ``selectors`` (which pulls in collections and
+namedtuple): start-up time and memory of PID 1 count.
+
 Every callback runs guarded: an exception is reported on stderr and the loop
 goes on.  PID 1 must not die of a bug in one service's bookkeeping.
 """
 from __future__ import annotations
 
+import _signal as signal  # the C module: no enum, no functools (PID 1 start-up)
 import heapq
 import os
-import selectors
-import signal
+import select
 import sys
 import time
-from collections.abc import Callable
+from _collections_abc import Callable  # loaded at start-up already; collections.abc is not
 
 Callback = Callable[..., object]
 
@@ -57,7 +60,8 @@ class Loop:
                  wall: Callable[[], float] = time.time) -> None:
         self.time = clock
         self.wall = wall
-        self._sel = selectors.DefaultSelector()
+        self._ep = select.epoll()
+        self._registered: dict[int, int] = {}
         self._timers: list[tuple[float, int, Timer]] = []
         self._seq = 0
         self._children: dict[int, Callback] = {}
@@ -71,19 +75,22 @@ class Loop:
     # ------------------------------------------------------------ fds
 
     def _update(self, fd: int) -> None:
-        events = (selectors.EVENT_READ if fd in self._readers else 0) | \
-                 (selectors.EVENT_WRITE if fd in self._writers else 0)
-        try:
-            key = self._sel.get_key(fd)
-        except KeyError:
-            key = None
-        if key is None:
+        events = (select.EPOLLIN if fd in self._readers else 0) | \
+                 (select.EPOLLOUT if fd in self._writers else 0)
+        old = self._registered.get(fd)
+        if old is None:
             if events:
-                self._sel.register(fd, events)
+                self._ep.register(fd, events)
+                self._registered[fd] = events
         elif events == 0:
-            self._sel.unregister(fd)
-        elif key.events != events:
-            self._sel.modify(fd, events)
+            try:
+                self._ep.unregister(fd)
+            except OSError:  # already closed
+                pass
+            del self._registered[fd]
+        elif old != events:
+            self._ep.modify(fd, events)
+            self._registered[fd] = events
 
     def add_reader(self, fd: int, callback: Callback) -> None:
         self._readers[fd] = callback
@@ -203,16 +210,15 @@ class Loop:
             delay = max(0.0, self._timers[0][0] - self.time())
             timeout = delay if timeout is None else min(timeout, delay)
         try:
-            events = self._sel.select(timeout)
-        except InterruptedError:  # pragma: no cover
+            events = self._ep.poll(-1 if timeout is None else timeout)
+        except InterruptedError:  # pragma: no cover - PEP 475 retries
             events = []
-        for key, mask in events:
-            fd = key.fd
-            if mask & selectors.EVENT_READ:
+        for fd, mask in events:
+            if mask & (select.EPOLLIN | select.EPOLLHUP | select.EPOLLERR):
                 cb = self._readers.get(fd)
                 if cb is not None:
                     self._guard(cb)
-            if mask & selectors.EVENT_WRITE:
+            if mask & (select.EPOLLOUT | select.EPOLLHUP | select.EPOLLERR):
                 cb = self._writers.get(fd)
                 if cb is not None:
                     self._guard(cb)
@@ -241,7 +247,7 @@ class Loop:
     def close(self) -> None:
         if self._wakeup_r >= 0:
             signal.set_wakeup_fd(-1)
-        self._sel.close()
+        self._ep.close()
 
 
 def report_exception(where: object, e: BaseException) -> None:

@@ -25,8 +25,8 @@ parent, which is what s6-supervise's "unable to spawn ./run" needs.
 """
 from __future__ import annotations
 
+import _signal as signal  # C module: PID 1 avoids enum
 import os
-import signal
 
 _SIGDEF = tuple(s for s in signal.valid_signals()
                 if s not in (signal.SIGKILL, signal.SIGSTOP))
@@ -116,14 +116,17 @@ def _close_others(keep: set[int]) -> None:
                 pass
 
 
-def spawn(argv: list[str], *, cwd: str | int | None = None, fds: dict[int, int] | None = None,
+def start(argv: list[str], *, cwd: str | int | None = None, fds: dict[int, int] | None = None,
           env: dict[str, str] | None = None, new_session: bool = True,
-          path: str | None = None) -> int:
-    """Start argv in a clean process; return its pid or raise OSError.
+          path: str | None = None) -> tuple[int, int]:
+    """Fork a clean child that execs argv; return (pid, exec-result fd).
 
-    ``fds`` maps child fd -> our fd (0-2 not listed are inherited as they
-    are).  ``cwd``: a path or a directory fd.  ``path``: the file to exec (default argv[0]); the caller resolves
-    PATH lookups with ``which()`` so that the *child's* PATH is used.
+    The parent does not wait for the exec: the returned fd (close-on-exec,
+    to be watched by the loop, then closed by the caller) reads EOF if the
+    exec succeeded, or 4 bytes of errno if it failed (the child then exits
+    127).  ``exec_result()`` decodes it.  ``cwd``: a path or a directory fd;
+    ``path``: the file to exec (default argv[0]); PATH lookups are the
+    caller's (``which()``), so that the *child's* PATH is used.
     """
     prog = path if path is not None else argv[0]
     environ = original_environ() if env is None else env
@@ -158,25 +161,42 @@ def spawn(argv: list[str], *, cwd: str | int | None = None, fds: dict[int, int] 
             except BaseException:  # noqa: BLE001
                 pass
             try:
-                os.write(w, err.to_bytes(4, "little"))
+                os.write(w, (err or 8).to_bytes(4, "little"))   # 8: ENOEXEC
             finally:
                 os._exit(127)
+    except BaseException:
+        os.close(r)
+        raise
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
         os.close(w)
+    return pid, r
+
+
+def exec_result(fd: int) -> int:
+    """Read a start() result fd to the end: 0 if exec succeeded, else the errno."""
+    data = b""
+    while True:
+        chunk = os.read(fd, 4)
+        if not chunk:
+            break
+        data += chunk
+    return int.from_bytes(data[:4].ljust(4, b"\0"), "little") if data else 0
+
+
+def spawn(argv: list[str], *, cwd: str | int | None = None, fds: dict[int, int] | None = None,
+          env: dict[str, str] | None = None, new_session: bool = True,
+          path: str | None = None) -> int:
+    """start(), then wait for the exec: return the pid or raise OSError."""
+    pid, r = start(argv, cwd=cwd, fds=fds, env=env, new_session=new_session, path=path)
     try:
-        data = b""
-        while True:
-            chunk = os.read(r, 4)
-            if not chunk:
-                break
-            data += chunk
+        err = exec_result(r)
     finally:
         os.close(r)
-    if data:
+    if err:
         os.waitpid(pid, 0)
-        code = int.from_bytes(data[:4].ljust(4, b"\0"), "little") or 8  # ENOEXEC
-        raise OSError(code, os.strerror(code), prog)
+        prog = path if path is not None else argv[0]
+        raise OSError(err, os.strerror(err), prog)
     return pid
 
 

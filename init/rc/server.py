@@ -2,19 +2,22 @@
 
 ``SCANDIR/.s6-svscan/s6py-rc``, a Unix stream socket, mode 0600, and the
 peer must be root or our own user (SO_PEERCRED): only they may control
-services.  A request is one JSON line sent with the client's fds 0-2
-(SCM_RIGHTS): oneshots get them as stdio, as s6-rc's runner gives oneshots
-the caller's stdio.  Replies are JSON lines: ``{"say": text}`` for each
-message, then ``{"exit": code}``.  Output is buffered and written when the
-socket is writable: PID 1 never blocks on a slow client.
+services.  A request (protocol.py) is one line sent with the client's fds
+0-2 (SCM_RIGHTS, received close-on-exec): oneshots get them as stdio, as
+s6-rc's runner gives oneshots the caller's stdio.  Replies are ``say``
+lines then ``exit N``.  Output is buffered and written when the socket is
+writable: PID 1 never blocks on a slow client.
+
+Built on ``_socket`` (the C module): ``socket.py`` would bring enum and
+selectors into PID 1 just to listen.
 """
 from __future__ import annotations
 
-import array
-import json
+import _socket as socket
 import os
-import socket
-import struct
+import sys
+
+from init.rc import protocol
 
 SOCKET_NAME = "s6py-rc"
 _MAX_REQUEST = 1 << 16
@@ -34,7 +37,7 @@ class RcServer:
             os.unlink(path)
         except FileNotFoundError:
             pass
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC, 0)
         old = os.umask(0o177)
         try:
             s.bind(path)
@@ -53,15 +56,17 @@ class RcServer:
 
     def _accept(self) -> None:
         try:
-            conn, _ = self.sock.accept()
+            fd, _ = self.sock._accept()
         except BlockingIOError:
             return
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, 0, fd)
+        os.set_inheritable(fd, False)
         conn.setblocking(False)
-        creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-        uid = struct.unpack("3i", creds)[1]
+        creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12)
+        uid = int.from_bytes(creds[4:8], sys.byteorder)
         if uid not in (0, os.geteuid()):
             try:
-                conn.send(b'{"say": "s6-rc: fatal: permission denied"}\n{"exit": 111}\n')
+                conn.send(protocol.say("s6-rc: fatal: permission denied") + protocol.exit_line(111))
             except OSError:
                 pass
             conn.close()
@@ -99,9 +104,8 @@ class _Conn:
             data = b""
         for level, kind, payload in anc:
             if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-                fds = array.array("i")
-                fds.frombytes(payload[: len(payload) - len(payload) % fds.itemsize])
-                self.fds.extend(fds)
+                self.fds.extend(int.from_bytes(payload[i:i + 4], sys.byteorder, signed=True)
+                                for i in range(0, len(payload) - 3, 4))
         if not data:
             self._finish()
             return
@@ -114,12 +118,12 @@ class _Conn:
             self._finish()
 
     def say(self, text: str) -> None:
-        self._send({"say": text})
+        self._send(protocol.say(text))
 
-    def _send(self, obj: dict) -> None:
+    def _send(self, data: bytes) -> None:
         if self.conn is None:
             return
-        self.out += json.dumps(obj).encode() + b"\n"
+        self.out += data
         self.loop.add_writer(self.conn.fileno(), self._write)
 
     def _write(self) -> None:
@@ -144,37 +148,41 @@ class _Conn:
             except OSError:
                 pass
         self.fds = []
-        self._send({"exit": code})
+        self._send(protocol.exit_line(code))
         self.closing = True
 
     def _request(self, line: bytes) -> None:
         try:
-            req = json.loads(line)
-            op = req["op"]
-        except (ValueError, KeyError, TypeError):
+            op, f, names = protocol.decode_request(line)
+        except ValueError:
             self.say("s6-rc: fatal: bad request")
             self._exit(100)
             return
         mgr = self.server.manager
         if op == "init":
             try:
-                mgr.init(req["compiled"], req["live"])
-            except (OSError, ValueError) as e:
+                mgr.init(f["compiled"], f["live"])
+            except (OSError, ValueError, KeyError) as e:
                 why = getattr(e, "strerror", None) or str(e)
-                self.say(f"s6-rc-init: fatal: unable to initialise {req.get('live')}: {why}")
+                self.say(f"s6-rc-init: fatal: unable to initialise {f.get('live')}: {why}")
                 self._exit(111)
                 return
             self._exit(0)
         elif op == "change":
             from init.rc.engine import ChangeRequest
-            stdio = dict(zip(req.get("stdio", [0, 1, 2]), self.fds[:3]))
-            cr = ChangeRequest(names=list(req.get("names", [])), up=bool(req.get("up", True)),
-                               all_up=bool(req.get("all", False)),
-                               timeout_ms=int(req.get("timeout", 0)),
-                               force_essential=bool(req.get("force", False)),
-                               verbosity=int(req.get("verbosity", 2)),
-                               dry_run=bool(req.get("dry", False)), stdio=stdio)
-            mgr.change(cr, self.say, self._exit, wait=bool(req.get("block", False)))
+            which = [int(x) for x in f.get("stdio", "0,1,2").split(",") if x]
+            stdio = dict(zip(which, self.fds[:3]))
+            try:
+                cr = ChangeRequest(names=names, up=f.get("up", "1") == "1",
+                                   all_up=f.get("all") == "1", timeout_ms=int(f.get("timeout", 0)),
+                                   force_essential=f.get("force") == "1",
+                                   verbosity=int(f.get("verbosity", 2)),
+                                   dry_run=f.get("dry") == "1", stdio=stdio)
+            except ValueError:
+                self.say("s6-rc: fatal: bad request")
+                self._exit(100)
+                return
+            mgr.change(cr, self.say, self._exit, wait=f.get("block") == "1")
         else:
             self.say(f"s6-rc: fatal: unknown request {op}")
             self._exit(100)

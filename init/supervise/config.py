@@ -7,7 +7,7 @@ warning and the default.
 """
 from __future__ import annotations
 
-import signal
+import _signal as signal  # C module: PID 1 avoids enum
 
 from init.supervise import rules
 
@@ -30,7 +30,11 @@ def read_config(files, warn) -> Config:
 
     ``files`` is the service's ServiceFiles (reads relative to its dir fd).
     """
-    _read = files.read
+    present = files.names()
+
+    def _read(name: str) -> bytes | None:
+        return files.read(name) if name in present else None
+
     c = Config()
     data = _read("notification-fd")
     if data is not None:
@@ -59,5 +63,5 @@ def read_config(files, warn) -> Config:
             warn(f"invalid {fname}")
         else:
             setattr(c, attr, sig)
-    c.killpg_on_timeout = files.has("flag-timeout-killpg")
+    c.killpg_on_timeout = "flag-timeout-killpg" in present
     return c

@@ -5,7 +5,7 @@ arguments, as s6 2.13+ passes them).
 """
 from __future__ import annotations
 
-import signal as _signal
+import _signal  # C module: PID 1 avoids enum
 
 RESTART_GAP = 1.0        # seconds between a start and the next (see restart_at)
 SPAWN_RETRY = 60.0       # after "unable to spawn ./run" (s6 2.15; 2.11 waited 10 s)
@@ -54,15 +54,15 @@ def restart_at(ready_at: float | None, down_ready_at: float) -> float:
     return down_ready_at + RESTART_GAP
 
 
+_ALIASES = ("SIGIOT", "SIGCLD", "SIGPOLL")
+_BY_NAME = {n: getattr(_signal, n) for n in dir(_signal)
+            if n.startswith("SIG") and not n.startswith("SIG_") and n not in ("SIGRTMIN", "SIGRTMAX")}
+_BY_NUMBER = {v: n for n, v in _BY_NAME.items() if n not in _ALIASES}
+
+
 def signal_name(sig: int) -> str:
     """``SIGTERM``, or ``SIG<n>`` for numbers without a name."""
-    try:
-        return _signal.Signals(sig).name
-    except ValueError:
-        return f"SIG{sig}"
-
-
-_EXTRA = {"IOT": _signal.SIGABRT, "CLD": _signal.SIGCHLD, "POLL": _signal.SIGIO}
+    return _BY_NUMBER.get(sig, f"SIG{sig}")
 
 
 def parse_signal(text: str) -> int | None:
@@ -72,14 +72,9 @@ def parse_signal(text: str) -> int | None:
         n = int(t)
         return n if 0 < n < 65 else None
     u = t.upper()
-    if u.startswith("SIG"):
-        u = u[3:]
-    if u in _EXTRA:
-        return int(_EXTRA[u])
-    try:
-        return int(_signal.Signals["SIG" + u])
-    except KeyError:
-        return None
+    if not u.startswith("SIG"):
+        u = "SIG" + u
+    return _BY_NAME.get(u)
 
 
 def parse_uint(data: bytes) -> int | None:

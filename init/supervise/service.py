@@ -7,14 +7,15 @@ timeout-kill, timeout-finish).  Everything that touches the outside world
 goes through the injected ``loop`` (timers, fds, children, clocks) and
 ``spawner`` (process creation), so tests drive it with a fake clock.
 
-Phases: DOWN (nothing runs; maybe a restart is scheduled), UP (./run runs),
-FINISH (./finish runs), GONE (supervision ended: the s6-supervise process
-would have exited).
+Phases: DOWN (nothing runs; maybe a restart is scheduled), STARTING (forked,
+exec not yet confirmed: nothing is published until it is, so PID 1 never
+waits for a child to exec), UP (./run runs), FINISH (./finish runs), GONE
+(supervision ended: the s6-supervise process would have exited).
 """
 from __future__ import annotations
 
+import _signal as signal  # C module: PID 1 avoids enum
 import os
-import signal
 
 from init import spawn as _spawn
 from init.supervise import rules
@@ -30,7 +31,8 @@ from init.supervise.status import (
     death_record,
 )
 
-DOWN, UP, FINISH, GONE = "down", "up", "finish", "gone"
+DOWN, STARTING, UP, FINISH, GONE = "down", "starting", "up", "finish", "gone"
+_RUNNING = (STARTING, UP)
 
 _SIGNAL_LETTERS = {
     "a": signal.SIGALRM, "b": signal.SIGABRT, "q": signal.SIGQUIT, "h": signal.SIGHUP,
@@ -83,6 +85,7 @@ class Service:
         self.cfg = Config()
         self.status = Status()
         self._notif = -1
+        self._exec_fd = -1
         self._restart = self._kill = self._finish_timer = None
 
     # ------------------------------------------------------------ lifecycle
@@ -116,7 +119,7 @@ class Service:
 
     @property
     def up(self) -> bool:
-        return self.phase == UP
+        return self.phase in _RUNNING
 
     @property
     def ready(self) -> bool:
@@ -151,7 +154,7 @@ class Service:
                 self.files.set_down_file(True)
             self.want_up = False
             self._cancel("_restart")
-            if self.phase == UP:
+            if self.phase in _RUNNING:
                 self._bring_down()
         elif c == "o":
             self.want_up = False
@@ -166,21 +169,21 @@ class Service:
             if self.phase == DOWN:
                 self._exit()
         elif c == "r":
-            if self.phase == UP:
+            if self.phase in _RUNNING:
                 self._kill_pid(self.cfg.down_signal)
                 self._kill_pid(signal.SIGCONT)
         elif c == "l":
-            if self.phase == UP:
+            if self.phase in _RUNNING:
                 self._kill_pid(self.cfg.reload_signal)
         elif c in _SIGNAL_LETTERS:
-            if self.phase == UP:
+            if self.phase in _RUNNING:
                 self._kill_pid(_SIGNAL_LETTERS[c])
                 if c == "p":
                     self.paused = True
                 elif c == "c":
                     self.paused = False
         elif c in _GROUP_LETTERS:
-            if self.phase == UP and self.pid > 0:
+            if self.phase in _RUNNING and self.pid > 0:
                 try:
                     self.killpg(self.pid, _GROUP_LETTERS[c])
                 except OSError:
@@ -203,7 +206,7 @@ class Service:
 
     def _timeout_kill(self) -> None:
         self._kill = None
-        if self.phase != UP or self.pid <= 0:
+        if self.phase not in _RUNNING or self.pid <= 0:
             return
         if self.cfg.killpg_on_timeout:
             for sig in (signal.SIGKILL, signal.SIGCONT):
@@ -234,22 +237,56 @@ class Service:
         if self.cfg.notification_fd is not None:
             self._notif, wr = os.pipe2(os.O_CLOEXEC | os.O_NONBLOCK)
             fds[self.cfg.notification_fd] = wr
+        argv = ["./run", self.name]
         try:
-            pid = self.spawner(["./run", self.name], cwd=self.files.dir_fd, fds=fds)
+            if self.spawner is _spawn.spawn:   # the real thing: do not wait for exec
+                pid, self._exec_fd = _spawn.start(argv, cwd=self.files.dir_fd, fds=fds)
+            else:
+                pid = self.spawner(argv, cwd=self.files.dir_fd, fds=fds)
         except OSError:
-            self._close_notif()
-            self._warn(f"unable to spawn ./run (waiting {int(rules.SPAWN_RETRY)} seconds)")
-            self._restart = self.loop.call_later(rules.SPAWN_RETRY, self._retry_spawn)
+            self._spawn_failed()
             return
         finally:
             if wr >= 0:
                 os.close(wr)
+        self.phase, self.pid, self.paused, self.ready_at = STARTING, pid, False, None
         self.loop.watch_child(pid, self._on_run_death)
+        if self._exec_fd >= 0:
+            self.loop.add_reader(self._exec_fd, self._on_exec_result)
+        else:
+            self._run_confirmed()
+
+    def _exec_outcome(self) -> int:
+        """Consume the exec-result fd: 0 if ./run was exec'd, else the errno."""
+        fd, self._exec_fd = self._exec_fd, -1
+        self.loop.remove_reader(fd)
+        try:
+            return _spawn.exec_result(fd)
+        except OSError:
+            return 0
+        finally:
+            os.close(fd)
+
+    def _on_exec_result(self) -> None:
+        if self._exec_fd < 0 or self.phase != STARTING:
+            return
+        if self._exec_outcome():
+            self._spawn_failed()
+        else:
+            self._run_confirmed()
+
+    def _spawn_failed(self) -> None:
+        self._close_notif()
+        self.phase, self.pid = DOWN, 0   # the failed child's death is ignored
+        self._warn(f"unable to spawn ./run (waiting {int(rules.SPAWN_RETRY)} seconds)")
+        self._restart = self.loop.call_later(rules.SPAWN_RETRY, self._retry_spawn)
+
+    def _run_confirmed(self) -> None:
         if self._notif >= 0:
             self.loop.add_reader(self._notif, self._on_notification)
-        self.phase, self.pid, self.paused, self.ready_at = UP, pid, False, None
+        self.phase = UP
         st = self.status
-        st.pid, st.stamp = pid, self.loop.wall()
+        st.pid, st.stamp = self.pid, self.loop.wall()
         st.flags &= ~(READY | NEVERSTARTED | FINISHING)
         self._publish(b"u")
 
@@ -281,6 +318,11 @@ class Service:
     def _on_run_death(self, pid: int, wstat: int) -> None:
         if pid != self.pid:
             return
+        if self.phase == STARTING:     # died before we heard about its exec
+            if self._exec_fd >= 0 and self._exec_outcome():
+                self._spawn_failed()
+                return
+            self._run_confirmed()
         self._close_notif()
         self._cancel("_kill")
         now = self.loop.wall()
@@ -355,6 +397,8 @@ class Service:
         for t in ("_restart", "_kill", "_finish_timer"):
             self._cancel(t)
         self._close_notif()
+        if self._exec_fd >= 0:
+            self._exec_outcome()
         self.phase = GONE
         if self.files.control_fd >= 0:
             self.loop.remove_reader(self.files.control_fd)

@@ -7,8 +7,8 @@ script, when executable, runs *instead of* the default action.
 """
 from __future__ import annotations
 
+import _signal as signal  # C module: PID 1 avoids enum
 import os
-import signal
 
 from init import spawn as _spawn
 from init.supervise.service import stderr_say
@@ -112,7 +112,8 @@ class Svscan:
         if signum == signal.SIGALRM:
             self.scanner.scan()
             return
-        name = signal.Signals(signum).name
+        from init.supervise.rules import signal_name
+        name = signal_name(signum)
         script = os.path.join(self.scandir, ".s6-svscan", name)
         if os.access(script, os.X_OK) and not os.path.isdir(script):
             try:
