@@ -62,6 +62,7 @@ class Scanner:
         self.services: dict[str, Service] = {}      # "foo", "foo/log", by run name
         self.pipes: dict[str, tuple[int, int]] = {}  # consumer run name -> (r, w)
         self.feeds: dict[str, str] = {}             # producer name -> consumer name (s6-rc)
+        self.extra_stdio: dict[str, dict[int, int]] = {}  # name -> {fd: ours}, e.g. a catch-all
         self.on_service: list = []                  # cb(service) when a Service starts
         self.stopping = ""                          # "", "t" (terminate) or "q" (quit)
         self.on_finished = None                     # cb() once every supervisor is gone
@@ -139,6 +140,7 @@ class Scanner:
                 fds[1] = w
         if name == "s6-svscan-log" and self.console_fd is not None:
             fds[2] = self.console_fd
+        fds.update(self.extra_stdio.get(name, {}))
         return fds
 
     def _close_write_end(self, consumer: str) -> None:

@@ -140,7 +140,8 @@ def test_independent_branches_really_overlap(tmp_path):
 
 
 def test_failure_timeout_and_messages(tmp_path):
-    spec = {"bad": oneshot(up="sh -c \"exit 3\"\n"),
+    spec = {"slow": oneshot(up="sleep 5\n", **{"timeout-up": "300\n"}),
+            "bad": oneshot(up="sh -c \"exit 3\"\n"),
             "after-bad": oneshot(up="true\n", **{"dependencies.d/bad": ""}),
             "mute": longrun(run="#!/bin/sh\nexec sleep 100\n", **{"notification-fd": "3"}),
             "ok": oneshot(up="true\n")}
@@ -152,6 +153,9 @@ def test_failure_timeout_and_messages(tmp_path):
         assert "s6-rc: warning: unable to start service bad: command exited 3" in r.stderr
         assert "service after-bad: starting" not in r.stderr
         assert "s6-rc: info: service ok successfully started" in r.stderr
+        r = rc(live, "-v2", "-u", "change", "slow")
+        assert r.returncode == 1
+        assert "s6-rc: warning: unable to start service slow: timed out after 300 ms" in r.stderr
         r = rc(live, "-v2", "-t", "700", "-u", "change", "mute")
         assert r.returncode == 2
         assert r.stderr.rstrip().endswith("s6-rc: fatal: timed out")
@@ -228,3 +232,23 @@ def test_only_root_or_our_user_may_control():
             assert tool("s6-svstat", "-o", "up", os.path.join(scan, "x")).stdout.strip() == "false"
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_one_change_at_a_time_unless_b(tmp_path):
+    mark = tmp_path / "slow-started"
+    spec = {"slow": oneshot(up=f"foreground {{ touch {mark} }} sleep 1.5\n"),
+            "quick": oneshot(up="true\n")}
+    compiled, scan, live = setup(tmp_path, spec)
+    with Pid1(scan):
+        assert tool("s6-rc-init", "-c", compiled, "-l", live, scan).returncode == 0
+        first = subprocess.Popen([*("python3", "-m", "init.control", "s6-rc", "-l", live, "-u",
+                                    "change", "slow")], env=env(), cwd=ROOT,
+                                 stderr=subprocess.PIPE, text=True)
+        wait_for(mark.exists, "the first change to be running")
+        r = rc(live, "-u", "change", "quick")
+        assert r.returncode == 111 and "unable to take locks" in r.stderr
+        r = rc(live, "-b", "-u", "change", "quick")
+        assert r.returncode == 0
+        assert first.wait(60) == 0
+        assert "quick" in rc(live, "-a", "list").stdout.split()
+

@@ -160,3 +160,15 @@ def test_dry_run_touches_nothing(rig):
         rig.loop.run_due()
     assert rig.driver.calls == [] and rig.codes == [0]
     assert rig.live.up == set()
+
+
+def test_wire_protocol_roundtrip():
+    from init.rc import protocol
+    line = protocol.encode_request("change", {"up": "1", "timeout": "30"}, ["a b", "tab\there"])
+    assert line.endswith(b"\n") and line.count(b"\n") == 1
+    assert protocol.decode_request(line[:-1]) == ("change", {"up": "1", "timeout": "30"},
+                                                   ["a b", "tab\there"])
+    assert protocol.decode_reply(protocol.say("s6-rc: info: x\ny")) == ("say", "s6-rc: info: x y")
+    assert protocol.decode_reply(protocol.exit_line(2)) == ("exit", "2")
+    with pytest.raises(ValueError):
+        protocol.decode_request(b"change\0novalue")
