@@ -35,29 +35,44 @@ class Live:
 
     @classmethod
     def create(cls, compiled: str, path: str, scandir: str) -> Live:
-        """Set up LIVE from COMPILED and link its longruns into SCANDIR."""
+        """Set up LIVE from COMPILED and link its longruns into SCANDIR.
+
+        A real directory already in the scan directory under a longrun's name
+        is an error (FileExistsError); nothing is left behind on failure.
+        """
         compiled = os.path.abspath(compiled)
         db = _compiled.load(compiled)
         path = os.path.abspath(path)
-        os.makedirs(os.path.join(path, "servicedirs"), exist_ok=False)
-        os.symlink(compiled, os.path.join(path, "compiled"))
-        os.symlink(os.path.abspath(scandir), os.path.join(path, "scandir"))
-        live = cls(path, db)
-        for name, atom in sorted(db.atoms.items()):
-            if atom.type != "longrun" or atom.internal:
-                continue
-            sd = live.servicedir(name)
-            shutil.copytree(os.path.join(compiled, "servicedirs", name), sd, symlinks=True)
-            with open(os.path.join(sd, "down"), "w"):
-                pass
+        names = sorted(n for n, a in db.atoms.items() if a.type == "longrun" and not a.internal)
+        for name in names:
             link = os.path.join(scandir, name)
-            if os.path.lexists(link):
-                if os.path.isdir(link) and not os.path.islink(link):
-                    shutil.rmtree(link)
-                else:
+            if os.path.lexists(link) and not os.path.islink(link):
+                raise FileExistsError(17, "a service of that name is in the scan directory", link)
+        os.makedirs(os.path.join(path, "servicedirs"), exist_ok=False)
+        made: list[str] = []
+        try:
+            os.symlink(compiled, os.path.join(path, "compiled"))
+            os.symlink(os.path.abspath(scandir), os.path.join(path, "scandir"))
+            live = cls(path, db)
+            for name in names:
+                sd = live.servicedir(name)
+                shutil.copytree(os.path.join(compiled, "servicedirs", name), sd, symlinks=True)
+                with open(os.path.join(sd, "down"), "w"):
+                    pass
+                link = os.path.join(scandir, name)
+                tmp = link + ".s6py-new"
+                os.symlink(sd, tmp)
+                os.rename(tmp, link)    # replaces an older link atomically
+                made.append(link)
+            live.save()
+        except BaseException:
+            for link in made:
+                try:
                     os.unlink(link)
-            os.symlink(sd, link)
-        live.save()
+                except OSError:
+                    pass
+            shutil.rmtree(path, ignore_errors=True)
+            raise
         return live
 
     @classmethod

@@ -252,3 +252,18 @@ def test_one_change_at_a_time_unless_b(tmp_path):
         assert first.wait(60) == 0
         assert "quick" in rc(live, "-a", "list").stdout.split()
 
+
+
+def test_init_refuses_to_clobber_a_real_service_dir(tmp_path):
+    compiled, scan, live = setup(tmp_path, {"x": longrun()})
+    os.makedirs(os.path.join(scan, "x"))
+    with open(os.path.join(scan, "x", "run"), "w") as f:
+        f.write("#!/bin/sh\nexec sleep 100\n")
+    os.chmod(os.path.join(scan, "x", "run"), 0o755)
+    with Pid1(scan) as p:
+        p.supervised("x")
+        r = tool("s6-rc-init", "-c", compiled, "-l", live, scan)
+        assert r.returncode == 111 and "a service of that name is in the scan directory" in r.stderr
+        assert not os.path.exists(live)
+        assert os.path.isfile(os.path.join(scan, "x", "run"))
+        assert p.status("x").startswith("up")

@@ -284,3 +284,16 @@ def test_second_instance_is_refused(tmp_path):
                            text=True, env=env(), cwd=ROOT, timeout=20)
         assert r.returncode == 100
         assert "another instance of s6-svscan is already running" in r.stderr
+
+
+def test_supervision_comes_back_after_x(tmp_path):
+    scan = tmp_path / "scan"
+    service(scan, "svc", f"#!/bin/sh\necho x >> {tmp_path}/runs\nexec sleep 100\n")
+    with Pid1(scan) as p:
+        p.supervised("svc")
+        wait_for(lambda: read(tmp_path / "runs") == "x\n", "the first run")
+        assert p.svc("svc", "-xd").returncode == 0
+        # s6-svscan respawns a supervisor that exited while its service is still
+        # in the scan directory: the service starts again
+        wait_for(lambda: read(tmp_path / "runs") == "x\nx\n", "supervision to come back")
+        assert p.status("svc").startswith("up")
