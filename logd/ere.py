@@ -40,8 +40,11 @@ by tests/logd/test_ere.py, which compares against the real glibc.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
+import sys
+from collections.abc import Iterator
 from typing import Optional, Union
 
 __all__ = ["EREError", "translate", "compile_ere", "translate_multiline"]
@@ -94,6 +97,24 @@ _CLASSES = {
 _WORD = _ALNUM | (1 << 0x5F)
 
 RE_DUP_MAX = 0x7FFF  # glibc's limit for interval counts
+# Ours (glibc has none short of its stack): the passes below recurse along
+# the nesting, and so does re's own compiler, which at its default recursion
+# limit copes with about 480 levels of groups.
+MAX_NESTING = 400
+_RECURSION_LIMIT = 50 * MAX_NESTING
+
+
+@contextlib.contextmanager
+def _deep_recursion() -> Iterator[None]:
+    """Room for MAX_NESTING levels in our passes and in re.compile."""
+    old = sys.getrecursionlimit()
+    if old < _RECURSION_LIMIT:
+        sys.setrecursionlimit(_RECURSION_LIMIT)
+    try:
+        yield
+    finally:
+        if old < _RECURSION_LIMIT:
+            sys.setrecursionlimit(old)
 _NAME_MAX = 32  # glibc's buffer for [:name:] / [.name.] / [=name=]
 
 # --------------------------------------------------------------------------
@@ -249,6 +270,8 @@ class _Parser:
         return _EMPTY if tree is None else tree
 
     def sub_exp(self, nest: int) -> Node:
+        if nest > MAX_NESTING:
+            raise EREError("Parentheses nested too deeply (s6py's limit)")
         idx = self.nsub
         self.nsub += 1
         self.fetch()
@@ -1234,13 +1257,15 @@ def translate(pattern: bytes) -> bytes:
     * a repeated group that can match the empty string through anchors
       (``(}}*|\\'\\B)+``): glibc drops some of those anchors' conditions,
       depending on the order in which it builds its automaton; we do not;
+    * parentheses nested more than MAX_NESTING (400) deep are refused;
     * the glibc quirk that *is* reproduced (an anchor followed by a node
       glibc copied for ``{n,m}`` or ``+`` is ignored, unless reached from an
       honoured anchor at the same position) falls back to "always ignored"
       when the exact form would exceed a size limit (``(\\<x*|\\>()y*){20}``).
     """
-    tree, capture = _parse(pattern)
-    return _Printer(capture).emit(tree)[0]
+    with _deep_recursion():
+        tree, capture = _parse(pattern)
+        return _Printer(capture).emit(tree)[0]
 
 
 def translate_multiline(pattern: bytes) -> Optional[bytes]:
@@ -1267,6 +1292,11 @@ def translate_multiline(pattern: bytes) -> Optional[bytes]:
     translation always finds one, but callers should keep a per-line path).
     Raises EREError like ``translate``.
     """
+    with _deep_recursion():
+        return _translate_multiline(pattern)
+
+
+def _translate_multiline(pattern: bytes) -> bytes:
     tree, capture = _parse(pattern)
     printer = _Printer(capture)
     if _starts_anchored(tree):
@@ -1294,6 +1324,7 @@ def compile_ere(pattern: bytes) -> re.Pattern[bytes]:
     """Compiled ``translate(pattern)``, cached; raises EREError."""
     src = translate(pattern)
     try:
-        return re.compile(src)
+        with _deep_recursion():
+            return re.compile(src)
     except (re.error, RecursionError, OverflowError) as e:
         raise EREError(f"cannot translate {pattern!r}: {e}") from e

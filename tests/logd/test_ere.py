@@ -368,6 +368,13 @@ def test_api() -> None:
     assert translate(rb"(a+)+b") == rb"a+b"  # no backtracking blow-up
     assert translate(rb".*foo.*$") == b"foo"  # what a search needs, no more
     assert translate(rb"(a){0}") == b""
+    # deep nesting: up to our limit, and what we build still compiles at
+    # re's default recursion limit
+    deep = b"(" * ere.MAX_NESTING + b"a|\\<x" + b")" * ere.MAX_NESTING + b"\\1"
+    assert ours(deep, [b"aa", b"a", b"xx"]) == [True, False, True]
+    assert ours_multiline(deep, [b"aa", b"a", b"xx"]) == [True, False, True]
+    with pytest.raises(EREError):
+        translate(b"(" + deep + b")")
     # glibc refuses this one too (out of memory); Python's repeat count overflows
     with pytest.raises(EREError):
         compile_ere(rb"((a{32767}){32767}){32767}b")
