@@ -2,6 +2,10 @@
 
 s6-svscan's command line (2.15; 2.11's ``-c max`` is accepted too).  Runs
 the same supervisor code PID 1 embeds.
+
+``S6PY_EXECLINEB`` (words) chooses the execlineb that runs s6-rc oneshots'
+``up``/``down`` lines (default: ``python3 -m init.execline``); ``direct``
+execs their lexed argv as s6-rc does (execline commands must then be in PATH).
 """
 from __future__ import annotations
 
@@ -48,6 +52,9 @@ def main(argv: list[str]) -> int:
     spawn.seal_inherited_fds(keep)
     if "console_fd" in kw:
         os.set_inheritable(kw["console_fd"], False)
+    runner = os.environ.get("S6PY_EXECLINEB")
+    if runner:
+        kw["rc_runner"] = None if runner == "direct" else runner.split()
     loop = Loop()
     prog = Svscan(loop, scandir, **kw)
     try:

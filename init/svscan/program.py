@@ -77,7 +77,8 @@ class Svscan:
         """The RcManager of this scan directory, created on first use."""
         if self.rc is None:
             from init.rc.manager import RcManager
-            kw = {} if self.rc_runner in (True, False) else {"runner": self.rc_runner}
+            kw = {} if self.rc_runner is True or self.rc_runner is False else \
+                {"runner": self.rc_runner}
             self.rc = RcManager(self.loop, self.scanner, **kw)
         return self.rc
 

@@ -75,12 +75,22 @@ def positions(log: str) -> dict[str, int]:
     return {line: i for i, line in enumerate(lines)}
 
 
-def test_generated_graph_up_and_down(tmp_path):
+RUNNERS = {"ours": {},
+           "real-execlineb": {"S6PY_EXECLINEB": "/usr/bin/execlineb",
+                              "PATH": "/usr/lib/execline/bin:" + os.environ.get("PATH", "")},
+           "direct": {"S6PY_EXECLINEB": "direct",
+                      "PATH": "/usr/lib/execline/bin:" + os.environ.get("PATH", "")}}
+
+
+@pytest.mark.parametrize("runner", list(RUNNERS))
+def test_generated_graph_up_and_down(tmp_path, runner):
+    if runner != "ours" and not os.path.exists("/usr/bin/execlineb"):
+        pytest.skip("needs execline")
     rec, log = recorder(tmp_path)
     spec = graph_spec(tmp_path, rec)
     compiled, scan, live = setup(tmp_path, spec)
     db = load(compiled)
-    with Pid1(scan):
+    with Pid1(scan, extra_env=RUNNERS[runner]):
         r = tool("s6-rc-init", "-c", compiled, "-l", live, scan)
         assert r.returncode == 0, r.stderr
         assert sorted(os.listdir(scan)) == sorted(
