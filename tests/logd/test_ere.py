@@ -318,6 +318,9 @@ PATTERNS = [
     rb"(\<.){2}", rb"( |\<[^-]+){2}", rb"((\<a){2}){2}", rb"(a\B){2}", rb"^(a*\<)*b",
     rb"^(.\<x*){2}$", rb"(\<a|b)+$", rb"(\<a)*", rb"(\ba){3}", rb"(\`a){2}", rb"(a\'){1,2}",
     rb"((\>.\S{1}{2}[[:alpha:]a]**b?-*\ba**){1}{2})", rb"(^|a)+b", rb"($|a){2}",
+    rb"(\<x*|\>()y*){4}", rb"(\<x*|\>()y*){1,8}", rb"(\<x|\>()y){1,5}",
+    # optional parts a search does not need
+    rb".*foo.*", rb".*cat.*$", rb"x*^b", rb"a.*$", rb"(a|b)*c(d|e)*", rb"a|b*", rb"^.*$",
     # Python-only syntax must stay literal
     rb"(?:a)", rb"(?i)a", rb"(?P<x>a)", rb"a#b", rb"\A", rb"\Z", rb"\x41", rb"\u0041",
     rb"a{1,2}?", rb"(?=a)", rb"(?!a)", rb"\g<1>",
@@ -425,6 +428,10 @@ def test_multiline_bounds() -> None:
     assert spans(rb"a\'|\`b|[^x]", b"\nxa\nbx\nx") == [(0, 3), (3, 6)]
     assert spans(rb"^auth\.", b"\nauth.x\nxauth.\nauth") == [(0, 7)]
     assert spans(b"", b"\nab\n") == [(0, 3), (3, 4)]
+    # which patterns are worth the multi-line form
+    assert not translate_multiline(rb"^auth\.").startswith(ere.MULTILINE_SCAN)  # type: ignore[union-attr]
+    assert not translate_multiline(rb"^a|\`b").startswith(ere.MULTILINE_SCAN)  # type: ignore[union-attr]
+    assert translate_multiline(rb"mail\.").startswith(ere.MULTILINE_SCAN)  # type: ignore[union-attr]
 
 
 # Where we knowingly differ from glibc (2.36), giving the POSIX answer:
