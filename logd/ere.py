@@ -45,7 +45,10 @@ import functools
 import re
 import sys
 from collections.abc import Iterator
-from typing import Optional, Union
+
+TYPE_CHECKING = False  # typing costs milliseconds at logger start-up
+if TYPE_CHECKING:
+    from typing import Optional, Union
 
 __all__ = ["EREError", "translate", "compile_ere", "translate_multiline", "MULTILINE_SCAN"]
 
