@@ -147,12 +147,13 @@ def _binary(op: str, a: str, b: str) -> bool:
         x, y = os.fsencode(a), os.fsencode(b)
         return x < y if op == "<" else x > y
     if op == "=~":
-        from .ere import compile_ere
-        rx = compile_ere(b)
-        if rx is None:
+        from logd.ere import EREError, compile_ere  # glibc's ERE dialect, exactly
+        try:
+            rx = compile_ere(os.fsencode(b))
+        except EREError:
             raise fatal(PROG, 100, f": unable to compile {b} into a regular expression: "
-                                   "Invalid regular expression")
-        return rx.search(a) is not None
+                                   "Invalid regular expression") from None
+        return rx.search(os.fsencode(a)) is not None
     if op in ("-nt", "-ot", "-ef"):
         sa, sb = _stat(a), _stat(b)
         if op == "-ef":
