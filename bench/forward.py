@@ -11,7 +11,8 @@ do), and times, from start to the last line in rsyslog's output file:
 * ``tcp``: ``python3 -m syslogd.forward`` (asyncio, plain reads);
 * ``tcp+aiofiles``: the same, reading the logdir through aiofiles' thread pool;
 * ``tls``: ``tls://`` with a test CA (rsyslog's ossl/gtls driver);
-* ``udp``: ``udp://`` (best effort: lines rsyslog dropped are reported).
+* ``udp``: ``udp://`` at the default rate cap (lines rsyslog dropped are
+  reported); ``udp-nocap``: the same with ``--rate 0``.
 
 Rounds are interleaved and the median is printed.  Keep N modest: the
 machine is shared.
@@ -131,6 +132,8 @@ def main() -> None:
             "tcp+aiofiles": ("tcp", None,
                              lambda rs: run_forwarder(logdir, rs, "tcp", n, ["--aiofiles"])),
             "udp": ("udp", None, lambda rs: run_forwarder(logdir, rs, "udp", n, [])),
+            "udp-nocap": ("udp", None,
+                          lambda rs: run_forwarder(logdir, rs, "udp", n, ["--rate", "0"])),
         }
         if tls:
             variants["tls"] = ("tcp", tls, lambda rs: run_forwarder(

@@ -8,6 +8,8 @@ import socket
 
 import click
 
+UDP_DEFAULT_RATE = 20000  # messages/s; bench/forward.py: a local rsyslog keeps up
+
 
 def _ssl_context(ca: str | None, cert: str | None, key: str | None, insecure: bool):
     import ssl
@@ -51,10 +53,13 @@ def _ssl_context(ca: str | None, cert: str | None, key: str | None, insecure: bo
               help="Exit once everything present has been acknowledged.")
 @click.option("--aiofiles", "use_aiofiles", is_flag=True,
               help="Read the logdir through aiofiles' thread pool (see bench/forward.py).")
+@click.option("--rate", type=click.IntRange(min=0), default=None,
+              help="UDP: at most this many messages per second (default 20000; 0: no cap). "
+                   "UDP has no flow control: a collector that falls behind drops silently.")
 @click.option("-d", "notify_fd", type=int, default=None,
               help="Write a newline to this fd when running (s6 readiness).")
 def forward(logdir, to, state_file, hostname, app_name, facility, severity, ca, cert, key,
-            server_name, insecure, replay, from_end, oneshot, use_aiofiles, notify_fd):
+            server_name, insecure, replay, from_end, oneshot, use_aiofiles, rate, notify_fd):
     """Send the lines of LOGDIR to a syslog collector, resuming where it stopped.
 
     RFC 5424 over TCP (RFC 6587 octet counting), TLS or UDP (RFC 5426).  The
@@ -86,7 +91,8 @@ def forward(logdir, to, state_file, hostname, app_name, facility, severity, ca, 
                       FACILITY_CODES[facility], sev)
     fwd = Forwarder(logdir, target, builder, state_file or default_state_path(logdir),
                     ssl_context=ctx, server_hostname=server_name, replay=replay,
-                    from_end=from_end, use_aiofiles=use_aiofiles)
+                    from_end=from_end, use_aiofiles=use_aiofiles,
+                    rate=UDP_DEFAULT_RATE if rate is None else rate)
 
     async def main() -> int:
         stop = asyncio.Event()

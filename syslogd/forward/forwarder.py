@@ -38,12 +38,13 @@ class Forwarder:
                  ssl_context: ssl.SSLContext | None = None, server_hostname: str | None = None,
                  replay: int = 256 * 1024, settle: float = 1.0, sync_interval: float = 1.0,
                  from_end: bool = False, use_aiofiles: bool = False,
-                 log: Callable[[str], None] | None = None) -> None:
+                 log: Callable[[str], None] | None = None, rate: int = 0) -> None:
         self.logdir, self.target, self.builder = logdir, target, builder
         self.state_path = state_path
         self.ssl_context, self.server_hostname = ssl_context, server_hostname
         self.replay, self.settle, self.sync_interval = replay, settle, sync_interval
         self.from_end, self.use_aiofiles = from_end, use_aiofiles
+        self.rate = rate
         self.log = log or (lambda msg: print(f"s6py forward: {msg}", file=sys.stderr, flush=True))
         self.counters = {"sent": 0, "resent": 0, "reconnects": 0, "failures": 0}
         self.tick = 0.2
@@ -53,7 +54,7 @@ class Forwarder:
     def _make_link(self):
         wake = self._poke
         if self.target.scheme == "udp":
-            return DatagramLink(self.target, wake=wake)
+            return DatagramLink(self.target, wake=wake, rate=self.rate)
         ctx = self.ssl_context if self.target.scheme == "tls" else None
         return StreamLink(self.target, ctx, self.server_hostname, wake=wake)
 

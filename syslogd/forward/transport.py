@@ -123,10 +123,16 @@ class DatagramLink:
     """UDP, one message per datagram (RFC 5426), cut to ``max_size`` bytes."""
 
     def __init__(self, target: Target, max_size: int = 8192,
-                 wake: Callable[[], None] | None = None) -> None:
+                 wake: Callable[[], None] | None = None, rate: int = 0) -> None:
         self.target = target
         self.max_size = max_size
         self.wake = wake
+        # RFC 5426 has no flow control: past what the collector reads, its
+        # socket buffer overflows silently.  A rate cap (messages/s) is the
+        # only lever the sender has.
+        self.rate = rate
+        self._paced = 0  # messages sent since _epoch
+        self._epoch = 0.0
         self.sent = 0
         self.error: str | None = None
         self.transport: asyncio.DatagramTransport | None = None
@@ -145,14 +151,26 @@ class DatagramLink:
     async def send(self, messages: list[bytes]) -> None:
         if self.error is not None or self.transport is None:
             raise LinkBroken(self.error or "not connected")
+        loop = asyncio.get_running_loop()
         for m in messages:
             m = m[:self.max_size]
+            if self.rate:
+                await self._pace(loop)
             self.transport.sendto(m)
             self.sent += len(m)
         while self.transport.get_write_buffer_size() > 0 and self.error is None:
             await asyncio.sleep(0.001)  # the kernel's buffer is full: let it drain
         if self.error is not None:
             raise LinkBroken(self.error)
+
+    async def _pace(self, loop: asyncio.AbstractEventLoop) -> None:
+        now = loop.time()
+        if not self._paced or now - self._epoch > 1.0 + self._paced / self.rate:
+            self._epoch, self._paced = now, 0  # idle for a while: no burst credit
+        self._paced += 1
+        ahead = self._epoch + self._paced / self.rate - now
+        if ahead > 0.002:
+            await asyncio.sleep(ahead)
 
     def acked(self) -> int:
         return self.sent if self.transport is None else \
