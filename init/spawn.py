@@ -33,6 +33,15 @@ _SIGDEF = tuple(s for s in signal.valid_signals()
 _ALL = signal.valid_signals()
 
 _environ: dict[str, str] | None = None
+_devnull = -1
+
+
+def devnull() -> int:
+    """A shared /dev/null descriptor (close-on-exec), opened once."""
+    global _devnull
+    if _devnull < 0:
+        _devnull = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
+    return _devnull
 
 
 def original_environ() -> dict[str, str]:

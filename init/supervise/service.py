@@ -14,12 +14,13 @@ waits for a child to exec), UP (./run runs), FINISH (./finish runs), GONE
 """
 from __future__ import annotations
 
-import _signal as signal  # C module: PID 1 avoids enum
 import os
 
 from init import spawn as _spawn
 from init.supervise import rules
 from init.supervise.config import Config, read_config
+from init.supervise.control import _RUNNING, DOWN, FINISH, GONE, STARTING, UP, Control
+from init.supervise.death import AfterDeath
 from init.supervise.files import ServiceFiles
 from init.supervise.status import (
     FINISHING,
@@ -28,28 +29,9 @@ from init.supervise.status import (
     READY,
     WANTUP,
     Status,
-    death_record,
 )
 
-DOWN, STARTING, UP, FINISH, GONE = "down", "starting", "up", "finish", "gone"
-_RUNNING = (STARTING, UP)
-
-_SIGNAL_LETTERS = {
-    "a": signal.SIGALRM, "b": signal.SIGABRT, "q": signal.SIGQUIT, "h": signal.SIGHUP,
-    "k": signal.SIGKILL, "t": signal.SIGTERM, "i": signal.SIGINT, "1": signal.SIGUSR1,
-    "2": signal.SIGUSR2, "p": signal.SIGSTOP, "c": signal.SIGCONT, "y": signal.SIGWINCH,
-}
-_GROUP_LETTERS = {"P": signal.SIGSTOP, "C": signal.SIGCONT, "K": signal.SIGKILL}
-
-_devnull = -1
-
-
-def devnull() -> int:
-    global _devnull
-    if _devnull < 0:
-        _devnull = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
-    return _devnull
-
+__all__ = ["DOWN", "FINISH", "GONE", "STARTING", "UP", "Service", "stderr_say"]
 
 def stderr_say(text: str) -> None:
     try:
@@ -58,7 +40,7 @@ def stderr_say(text: str) -> None:
         pass
 
 
-class Service:
+class Service(Control, AfterDeath):
     """s6-supervise for one service directory, driven by the event loop."""
 
     def __init__(self, loop, files: ServiceFiles, name: str, *,
@@ -124,108 +106,6 @@ class Service:
     @property
     def ready(self) -> bool:
         return bool(self.status.flags & READY)
-
-    # ------------------------------------------------------------ control
-
-    def _on_control(self) -> None:
-        data = self.files.read_control()
-        if data:
-            self.command(data)
-
-    def command(self, letters: bytes) -> None:
-        """Apply s6-svc control letters, in order."""
-        if self.phase == GONE:
-            return
-        for c in letters.decode("latin-1"):
-            if self.phase == GONE:
-                return
-            self._one(c)
-        if self.phase != GONE:
-            self._write_status()
-
-    def _one(self, c: str) -> None:
-        if c in "uU":
-            if c == "U":
-                self.files.set_down_file(False)
-            self.want_up = True
-            self._start_now()
-        elif c in "dD":
-            if c == "D":
-                self.files.set_down_file(True)
-            self.want_up = False
-            self._cancel("_restart")
-            if self.phase in _RUNNING:
-                self._bring_down()
-        elif c == "o":
-            self.want_up = False
-            self._start_now()
-        elif c in "OQ":
-            if c == "Q":
-                self.files.set_down_file(True)
-            self.want_up = False
-            self._cancel("_restart")
-        elif c == "x":
-            self.exiting = True
-            if self.phase == DOWN:
-                self._exit()
-        elif c == "r":
-            if self.phase in _RUNNING:
-                self._kill_pid(self.cfg.down_signal)
-                self._kill_pid(signal.SIGCONT)
-        elif c == "l":
-            if self.phase in _RUNNING:
-                self._kill_pid(self.cfg.reload_signal)
-        elif c in _SIGNAL_LETTERS:
-            if self.phase in _RUNNING:
-                self._kill_pid(_SIGNAL_LETTERS[c])
-                if c == "p":
-                    self.paused = True
-                elif c == "c":
-                    self.paused = False
-        elif c in _GROUP_LETTERS:
-            if self.phase in _RUNNING and self.pid > 0:
-                try:
-                    self.killpg(self.pid, _GROUP_LETTERS[c])
-                except OSError:
-                    pass
-                if c == "P":
-                    self.paused = True
-                elif c == "C":
-                    self.paused = False
-
-    def _start_now(self) -> None:
-        if self.phase == DOWN and not self.exiting:
-            self._cancel("_restart")
-            self._spawn_run()
-
-    def _bring_down(self) -> None:
-        self._kill_pid(self.cfg.down_signal)
-        self._kill_pid(signal.SIGCONT)
-        if self.cfg.timeout_kill and self._kill is None:
-            self._kill = self.loop.call_later(self.cfg.timeout_kill / 1000, self._timeout_kill)
-
-    def _timeout_kill(self) -> None:
-        self._kill = None
-        if self.phase not in _RUNNING or self.pid <= 0:
-            return
-        if self.cfg.killpg_on_timeout:
-            for sig in (signal.SIGKILL, signal.SIGCONT):
-                try:
-                    self.killpg(self.pid, sig)
-                except OSError:
-                    pass
-        else:
-            self._kill_pid(signal.SIGKILL)
-            self._kill_pid(signal.SIGCONT)
-        self._kill = self.loop.call_later(rules.KILL_RETRY, self._timeout_kill)
-
-    def _kill_pid(self, sig: int) -> None:
-        if self.pid <= 0:  # never kill(0) / kill(-1): that would hit our group / everyone
-            return
-        try:
-            self.kill(self.pid, sig)
-        except OSError:
-            pass
 
     # ------------------------------------------------------------ ./run
 
@@ -314,82 +194,6 @@ class Service:
             self.loop.remove_reader(self._notif)
             os.close(self._notif)
             self._notif = -1
-
-    def _on_run_death(self, pid: int, wstat: int) -> None:
-        if pid != self.pid:
-            return
-        if self.phase == STARTING:     # died before we heard about its exec
-            if self._exec_fd >= 0 and self._exec_outcome():
-                self._spawn_failed()
-                return
-            self._run_confirmed()
-        self._close_notif()
-        self._cancel("_kill")
-        now = self.loop.wall()
-        st = self.status
-        st.pid, st.wstat, st.stamp = 0, wstat, now
-        st.flags &= ~(READY | PAUSED)
-        self.pid, self.paused = 0, False
-        err = self.files.add_death(death_record(now, wstat), self.cfg.max_death_tally)
-        if err:
-            self._warn(f"unable to write death_tally: {err}")
-        if self.files.has("finish") and self._spawn_finish(pid, wstat):
-            return
-        self._down_ready(b"dD")
-
-    # ------------------------------------------------------------ ./finish
-
-    def _spawn_finish(self, pgid: int, wstat: int) -> bool:
-        fds = dict(self.stdio)
-        if self.exiting:  # the last finish must not hold a logger's pipe open
-            fds[0] = fds[1] = devnull()
-        argv = ["./finish"] + rules.finish_args(wstat, self.name, pgid)
-        try:
-            fpid = self.spawner(argv, cwd=self.files.dir_fd, fds=fds)
-        except OSError:
-            return False
-        self.phase, self.finish_pid = FINISH, fpid
-        self.loop.watch_child(fpid, self._on_finish_death)
-        self.status.flags |= FINISHING
-        if self.cfg.timeout_finish:
-            self._finish_timer = self.loop.call_later(self.cfg.timeout_finish / 1000,
-                                                      self._finish_too_long)
-        self._publish(b"d")
-        return True
-
-    def _finish_too_long(self) -> None:
-        self._finish_timer = None
-        if self.phase == FINISH and self.finish_pid > 0:
-            self._warn("finish script lifetime reached maximum value - sending it a SIGKILL")
-            for sig in (signal.SIGCONT, signal.SIGKILL):
-                try:
-                    self.kill(self.finish_pid, sig)
-                except OSError:
-                    pass
-
-    def _on_finish_death(self, pid: int, wstat: int) -> None:
-        if pid != self.finish_pid:
-            return
-        self.finish_pid = 0
-        self._cancel("_finish_timer")
-        letters = b"D"
-        if rules.exited(wstat) and rules.exit_code(wstat) == rules.FINISH_NO_RESTART:
-            self.want_up = False
-            letters = b"OD"
-        self._down_ready(letters)
-
-    def _down_ready(self, letters: bytes) -> None:
-        """./run is dead and ./finish done: publish, then exit or restart."""
-        self.phase = DOWN
-        st = self.status
-        st.flags = (st.flags & ~FINISHING) | READY
-        st.readystamp = self.loop.wall()
-        self._publish(letters)
-        if self.exiting:
-            self._exit()
-        elif self.want_up:
-            when = rules.restart_at(self.ready_at, self.loop.time())
-            self._restart = self.loop.call_at(when, self._retry_spawn)
 
     # ------------------------------------------------------------ plumbing
 

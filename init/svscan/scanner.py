@@ -23,6 +23,7 @@ import stat
 from init import spawn as _spawn
 from init.supervise.files import ServiceFiles
 from init.supervise.service import GONE, Service, stderr_say
+from init.svscan.pipes import Pipes
 
 RESPAWN_GAP = 1.0   # s6-svscan respawns a dead supervisor >= 1 s after the last spawn
 
@@ -60,8 +61,7 @@ class Scanner:
         self.name_max = name_max
         self.slots: dict[tuple[int, int], Slot] = {}
         self.services: dict[str, Service] = {}      # "foo", "foo/log", by run name
-        self.pipes: dict[str, tuple[int, int]] = {}  # consumer run name -> (r, w)
-        self.feeds: dict[str, str] = {}             # producer name -> consumer name (s6-rc)
+        self.pipework = Pipes(self.scandir)         # the pipes to loggers we hold
         self.extra_stdio: dict[str, dict[int, int]] = {}  # name -> {fd: ours}, e.g. a catch-all
         self.on_service: list = []                  # cb(service) when a Service starts
         self.stopping = ""                          # "", "t" (terminate) or "q" (quit)
@@ -111,51 +111,14 @@ class Scanner:
 
     def connect(self, producer: str, consumer: str) -> None:
         """Make producer's stdout feed consumer's stdin (s6-rc pipelines)."""
-        self.feeds[producer] = consumer
-
-    def _consumer_of(self, name: str) -> str | None:
-        c = self.feeds.get(name)
-        if c is None and "/" not in name and os.path.isdir(os.path.join(self.scandir, name, "log")):
-            c = name + "/log"
-        return c
-
-    def _is_consumer(self, name: str) -> bool:
-        return name.endswith("/log") or name in self.feeds.values()
-
-    def _pipe(self, consumer: str) -> tuple[int, int]:
-        p = self.pipes.get(consumer)
-        if p is None:
-            p = os.pipe2(os.O_CLOEXEC)
-            self.pipes[consumer] = p
-        return p
+        self.pipework.connect(producer, consumer)
 
     def _stdio(self, name: str) -> dict[int, int]:
-        fds: dict[int, int] = {}
-        if self._is_consumer(name):
-            fds[0] = self._pipe(name)[0]
-        consumer = self._consumer_of(name)
-        if consumer is not None:
-            w = self._pipe(consumer)[1]
-            if w >= 0:
-                fds[1] = w
+        fds = self.pipework.stdio(name)
         if name == "s6-svscan-log" and self.console_fd is not None:
             fds[2] = self.console_fd
         fds.update(self.extra_stdio.get(name, {}))
         return fds
-
-    def _close_write_end(self, consumer: str) -> None:
-        """No producer is left: let the consumer read EOF once the pipe drains."""
-        p = self.pipes.get(consumer)
-        if p is not None and p[1] >= 0:
-            os.close(p[1])
-            self.pipes[consumer] = (p[0], -1)
-
-    def _drop_pipe(self, consumer: str) -> None:
-        p = self.pipes.pop(consumer, None)
-        if p is not None:
-            for fd in p:
-                if fd >= 0:
-                    os.close(fd)
 
     # ------------------------------------------------------------ scanning
 
@@ -270,35 +233,17 @@ class Scanner:
             self.on_finished()
 
     def _release(self, name: str, slot: Slot) -> None:
-        consumer = self._consumer_of_gone(name)
-        if consumer is not None and not any(
-                p in self.services for p, c in self._producers() if c == consumer):
-            self._close_write_end(consumer)
+        self.pipework.released(name, lambda n: n in self.services)
         if slot.service is None and slot.logger is None:
             self.slots.pop(slot.ident, None)
-            self._drop_pipe(slot.name + "/log")
-        if self._is_consumer(name) and name not in self.services:
-            if not any(p in self.services for p, c in self._producers() if c == name):
-                self._drop_pipe(name)
-
-    def _consumer_of_gone(self, name: str) -> str | None:
-        if name in self.feeds:
-            return self.feeds[name]
-        if "/" not in name and name + "/log" in self.pipes:
-            return name + "/log"
-        return None
-
-    def _producers(self) -> list[tuple[str, str]]:
-        pairs = list(self.feeds.items())
-        pairs += [(c[:-4], c) for c in self.pipes if c.endswith("/log")]
-        return pairs
+            self.pipework.drop(slot.name + "/log")
 
     # ------------------------------------------------------------ shutdown
 
     def shutdown(self, how: str) -> None:
         """'t': TERM services, HUP loggers; 'q': TERM all.  Then on_finished()."""
         self.stopping = how
-        consumers = {c for _, c in self._producers()}
+        consumers = {c for _, c in self.pipework.producers()}
         for name, svc in list(self.services.items()):
             if svc.phase == GONE:
                 continue
@@ -306,14 +251,12 @@ class Scanner:
                 svc.hangup()
             else:
                 svc.terminate()
-        for c in list(self.pipes):
-            self._close_write_end(c)
+        self.pipework.close_all_write_ends()
         if not self.services and self.on_finished is not None:
             self.on_finished()
 
     def close(self) -> None:
-        for c in list(self.pipes):
-            self._drop_pipe(c)
+        self.pipework.close()
         for fd in (self.control_fd, self._lock_fd):
             if fd >= 0:
                 os.close(fd)
