@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tests.init.sv_ns import CAN_UNSHARE, Pid1, service, tool, wait_for, write
+from tests.init.sv_ns import CAN_UNSHARE, HAVE_S6, Pid1, service, tool, wait_for, write
 
 pytestmark = [pytest.mark.root,
               pytest.mark.skipif(not CAN_UNSHARE, reason="needs root and unshare")]
@@ -136,7 +136,8 @@ def test_down_file_and_u(tmp_path):
     with Pid1(scan) as p:
         p.supervised("svc")
         assert p.status("svc") == "down (not started yet)"
-        assert p.status("svc", real=True).startswith("down (exitcode 0) ")
+        if HAVE_S6:   # s6 2.11 has no "not started yet"
+            assert p.status("svc", real=True).startswith("down (exitcode 0) ")
         assert p.svc("svc", "-u").returncode == 0
         wait_for(lambda: p.status("svc").startswith("up "), "up")
         assert ", normally down" in p.status("svc")
