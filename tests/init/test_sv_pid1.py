@@ -298,3 +298,17 @@ def test_supervision_comes_back_after_x(tmp_path):
         # in the scan directory: the service starts again
         wait_for(lambda: read(tmp_path / "runs") == "x\nx\n", "supervision to come back")
         assert p.status("svc").startswith("up")
+
+
+def test_producer_restarts_do_not_close_the_loggers_pipe(tmp_path):
+    scan = tmp_path / "scan"
+    out = tmp_path / "logged"
+    service(scan, "svc", "#!/bin/sh\necho line\nexit 0\n")
+    service(scan, "svc/log", f"#!/bin/sh\nexec cat >> {out}\n")
+    with Pid1(scan) as p:
+        p.supervised("svc/log")
+        wait_for(lambda: p.status("svc/log").startswith("up"), "the logger")
+        logger_pid = p.status("svc/log", "-o", "pid")
+        wait_for(lambda: read(out).count("line") >= 3, "three runs of the producer")
+        # cat never saw EOF: PID 1 holds the write end between producer runs
+        assert p.status("svc/log", "-o", "pid") == logger_pid
