@@ -1,0 +1,103 @@
+"""Our pure-Python dependencies, copied from installed distributions into the image's lib dir.
+
+Found with importlib.metadata, in the running interpreter's path or in the
+``--site`` directories given (e.g. one filled by ``pip install --target DIR
+--python-version 3.9 --only-binary=:all: -r overlays/vendor-requirements.txt``).
+The build fails, listing every problem, if a distribution is missing, is not
+pure Python (an extension module would tie the noarch tarball to one Python
+and one libc), lacks a file its RECORD lists, carries no license file,
+cannot run on every Python from the floor on (``Requires-Python``), or
+needs a distribution that is not vendored.
+
+What is copied: the distribution's import packages and modules (every file
+under them but bytecode), and from its ``.dist-info`` the METADATA and the
+license files, so ``importlib.metadata`` works in the image and the licenses
+travel with the code.
+"""
+from __future__ import annotations
+
+import importlib.metadata as md
+import re
+from dataclasses import dataclass
+
+from overlays.requirements import admits_from, normalise, requirement_applies, requirement_name
+
+VENDORED = ("click", "python-dateutil", "six", "watchdog", "aiofiles")
+_NATIVE = (".so", ".pyd", ".dylib", ".dll")
+_LICENSE = re.compile(r"(LICEN[CS]E|COPYING|NOTICE|AUTHORS)", re.I)
+
+
+class VendorError(Exception):
+    """Every problem found, one per line."""
+
+
+@dataclass(frozen=True)
+class Vendored:
+    name: str
+    version: str
+    files: dict[str, bytes]  # path under the lib dir -> content
+
+
+def find(name: str, sites: list[str] | None) -> md.Distribution | None:
+    dists = md.distributions(path=sites) if sites else md.distributions()
+    return next((d for d in dists if normalise(d.metadata["Name"] or "") == normalise(name)), None)
+
+
+def _problems(dist: md.Distribution, floor: tuple[int, int]) -> list[str]:
+    label = f"{dist.metadata['Name']} {dist.version}"
+    out = []
+    files = [str(f) for f in dist.files or []]
+    if not files:
+        out.append(f"{label}: no RECORD (not installed from a wheel?)")
+    native = [f for f in files if f.endswith(_NATIVE)]
+    if native or (dist.read_text("WHEEL") or "").find("Root-Is-Purelib: false") >= 0:
+        out.append(f"{label}: not pure Python ({', '.join(native) or 'Root-Is-Purelib: false'})")
+    missing = [f for f in files if "__pycache__" not in f and not f.startswith("..")
+               and not dist.locate_file(f).exists()]
+    if missing:
+        out.append(f"{label}: files listed in RECORD are missing: {', '.join(missing[:5])}")
+    if not any(_LICENSE.search(f.rsplit("/", 1)[-1]) for f in files if ".dist-info/" in f):
+        out.append(f"{label}: no license file in its .dist-info")
+    spec = dist.metadata["Requires-Python"]
+    if not admits_from(spec, floor):
+        out.append(f"{label}: Requires-Python {spec} excludes Python {floor[0]}.{floor[1]}+ "
+                   "(vendor an older release: see overlays/vendor-requirements.txt)")
+    for req in dist.requires or []:
+        if requirement_applies(req, floor) and requirement_name(req) not in map(normalise, VENDORED):
+            out.append(f"{label}: needs {req.strip()!r}, which is not vendored")
+    return out
+
+
+def _top_levels(files: list[str]) -> set[str]:
+    """Import packages and modules: first components of the .py files (not .dist-info, bin/...)."""
+    return {f.split("/")[0] for f in files if f.endswith(".py") and not f.startswith("..")
+            and ".dist-info/" not in f}
+
+
+def _copy(dist: md.Distribution) -> dict[str, bytes]:
+    files = [str(f) for f in dist.files or []]
+    tops = _top_levels(files)
+    out = {}
+    for f in files:
+        parts = f.split("/")
+        bytecode = "__pycache__" in parts or f.endswith((".pyc", ".pyo"))
+        meta = ".dist-info/" in f and (parts[-1] == "METADATA" or _LICENSE.search(parts[-1]))
+        if not bytecode and (parts[0] in tops or meta):
+            out[f] = dist.locate_file(f).read_bytes()
+    return out
+
+
+def collect(floor: tuple[int, int], sites: list[str] | None = None,
+            names: tuple[str, ...] = VENDORED) -> list[Vendored]:
+    """Every vendored distribution, vetted; raises VendorError listing all problems."""
+    problems, found = [], []
+    for name in names:
+        dist = find(name, sites)
+        if dist is None:
+            problems.append(f"{name}: not installed" + (f" in {', '.join(sites)}" if sites else ""))
+            continue
+        problems += _problems(dist, floor)
+        found.append(dist)
+    if problems:
+        raise VendorError("\n".join(problems))
+    return [Vendored(d.metadata["Name"], d.version, _copy(d)) for d in found]

@@ -1,0 +1,243 @@
+"""``s6py overlay build`` end to end: reproducible bytes, sha256sum -c, layout, shims that run."""
+from __future__ import annotations
+
+import glob
+import importlib.metadata as md
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+
+import pytest
+
+from overlays import build as ob
+from overlays import commands, shims
+from overlays.requirements import admits_from, normalise
+from tests.init.sandbox.helpers import require_sandbox, sandbox
+
+EPOCH = 1700000000
+FLOOR = (3, sys.version_info.minor)  # the installed dependencies fit this interpreter at least
+NAMES = (ob.MAIN, ob.SYMLINKS, ob.SYSLOGD)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Two builds from the same sources into two directories."""
+    outs = []
+    for n in (1, 2):
+        out = tmp_path_factory.mktemp(f"dist{n}")
+        written, warnings = ob.build(str(out), EPOCH, floor=FLOOR)
+        assert sorted(os.path.basename(w) for w in written) == sorted(
+            [n for n in NAMES] + [n + ".sha256" for n in NAMES])
+        outs.append(out)
+    return outs
+
+
+@pytest.fixture(scope="module")
+def extracted(built, tmp_path_factory):
+    """The three tarballs extracted with tar, as a user would."""
+    root = tmp_path_factory.mktemp("rootfs")
+    for name in NAMES:
+        subprocess.run(["tar", "-C", str(root), "-xJf", str(built[0] / name)], check=True)
+    return root
+
+
+def members(path) -> dict[str, tarfile.TarInfo]:
+    with tarfile.open(path, "r:xz") as tf:
+        return {m.name: m for m in tf.getmembers()}
+
+
+def test_same_sources_same_bytes(built):
+    for name in os.listdir(built[0]):
+        assert (built[0] / name).read_bytes() == (built[1] / name).read_bytes(), name
+
+
+def test_sha256sum_accepts_the_checksum_files(built):
+    if shutil.which("sha256sum") is None:
+        pytest.skip("no sha256sum")
+    p = subprocess.run(["sha256sum", "-c"] + [n + ".sha256" for n in NAMES], cwd=built[0],
+                       capture_output=True, text=True)
+    assert p.returncode == 0 and p.stdout.count(": OK") == 3, p.stdout + p.stderr
+
+
+def test_main_tarball_layout(built):
+    m = members(built[0] / ob.MAIN)
+    lib = "./" + shims.LIB.lstrip("/")
+    for name in commands.COMMANDS:
+        entry = m["./" + commands.image_path(name)]
+        assert entry.isfile() and entry.mode == 0o755, name
+    for d in ("./etc/s6-overlay/s6-rc.d", "./etc/s6-overlay/user-bundles.d/user/contents.d",
+              "./etc/s6-overlay/user-bundles.d/user2/contents.d", f"{lib}/logd", f"{lib}/init",
+              f"{lib}/syslogd", f"{lib}/click", f"{lib}/dateutil", f"{lib}/watchdog",
+              f"{lib}/aiofiles"):
+        assert m[d].isdir(), d
+    assert f"{lib}/six.py" in m and f"{lib}/init/execline/table.py" in m
+    assert not [n for n in m if "__pycache__" in n or n.endswith((".pyc", ".empty"))]
+    assert "./" not in m and "." not in m  # extracting never touches / itself
+    infos: dict[str, list[str]] = {}
+    for n in m:
+        if ".dist-info/" in n:
+            dist_dir = n.split(".dist-info/")[0].rsplit("/", 1)[-1]  # NAME-VERSION
+            infos.setdefault(normalise(dist_dir.rsplit("-", 1)[0]), []).append(n)
+    for dist in ("click", "python-dateutil", "six", "watchdog", "aiofiles"):
+        assert any(n.endswith("/METADATA") for n in infos[dist]), dist
+        assert any(("LICEN" in n.upper() or "COPYING" in n) for n in infos[dist]), dist
+    assert any(n.startswith(f"{lib}/s6py-") and n.endswith(".dist-info/METADATA") for n in m)
+    for entry in m.values():
+        assert (entry.uid, entry.gid, entry.uname, entry.gname, entry.mtime) == \
+            (0, 0, "root", "root", EPOCH)
+        assert entry.mode in (0o755, 0o644, 0o777)
+    with tarfile.open(built[0] / ob.MAIN, "r:xz") as tf:
+        assert tf.extractfile("./etc/s6-overlay/user-bundles.d/user2/type").read() == b"bundle\n"
+
+
+def test_symlinks_tarball(built):
+    m = members(built[0] / ob.SYMLINKS)
+    links = {n: e.linkname for n, e in m.items() if e.issym()}
+    names = [n for n in commands.COMMANDS if not n.startswith("/")]
+    assert links == {f"./usr/bin/{n}": f"../../command/{n}" for n in names}
+
+
+def test_syslogd_tarball_is_the_tree_as_it_is(built):
+    src = os.path.join(ob.REPO, "overlays", "syslogd")
+    files = {}
+    for dirpath, _, filenames in os.walk(src):
+        for f in filenames:
+            full = os.path.join(dirpath, f)
+            files["./" + os.path.relpath(full, src)] = full
+    with tarfile.open(built[0] / ob.SYSLOGD, "r:xz") as tf:
+        got = {m.name: m for m in tf.getmembers() if m.isfile()}
+        assert set(got) == set(files)
+        for name, full in files.items():
+            with open(full, "rb") as f:
+                assert tf.extractfile(name).read() == f.read()
+            assert got[name].mode == (0o755 if os.access(full, os.X_OK) else 0o644)
+
+
+def _localised(root, name: str) -> str:
+    """A copy of shim NAME whose lib path points into the extracted tree."""
+    text = (root / "command" / name).read_text()
+    here = str(root / shims.LIB.lstrip("/"))
+    path = root / "local-shims" / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(text.replace(f'"{shims.LIB}"', f'"{here}"'))
+    path.chmod(0o755)
+    return str(path)
+
+
+def test_extracted_shims_run_with_no_site_and_no_pythonpath(extracted):
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin"}
+    el = _localised(extracted, "execlineb")
+    p = subprocess.run([el, "-Pc", "echo hi"], capture_output=True, text=True, env=env)
+    assert (p.returncode, p.stdout, p.stderr) == (0, "hi\n", "")
+    log = _localised(extracted, "s6-log")
+    p = subprocess.run([log, "1"], input="hello\n", capture_output=True, text=True, env=env)
+    assert (p.returncode, p.stdout) == (0, "hello\n"), p.stderr
+    s6py = _localised(extracted, "s6py")
+    p = subprocess.run([s6py, "--version"], capture_output=True, text=True, env=env)
+    assert p.stdout.startswith("s6py, version "), p.stderr
+
+
+@pytest.mark.root
+def test_overlay_in_the_sandbox(extracted, tmp_path):
+    """Over the host's / (python3 in /usr/bin): shebangs through /command and /usr/bin, no PATH."""
+    require_sandbox()
+    layer = tmp_path / "scripts"
+    (layer / "etc").mkdir(parents=True)
+    for name, shebang in (("a", "/command/execlineb"), ("b", "/usr/bin/execlineb")):
+        (layer / "etc" / name).write_text(f"#!{shebang} -P\nforeground {{ echo {name} }}\n"
+                                          "if { true }\ns6-echo chained\n")
+        (layer / "etc" / name).chmod(0o755)
+    script = ("/etc/a; /etc/b; env -i /command/execlineb -Pc 'echo no-path'; "
+              "echo line | /command/s6-log 1; test -e /etc/s6-overlay/s6-rc.d/syslogd/run && "
+              "echo syslogd-overlay")
+    p = sandbox("/", "--layer", str(extracted), "--layer", str(layer), "--entrypoint", "/bin/sh",
+                "-e", "PATH=/command:/usr/bin:/bin", "--", "-c", script)
+    assert p.stdout.split("\n") == ["a", "chained", "b", "chained", "no-path", "line",
+                                    "syslogd-overlay", ""], p.stderr
+
+
+def test_build_refuses_a_broken_table_entry(tmp_path):
+    table = dict(commands.COMMANDS, bogus="overlays.no_such_module:main",
+                 nofunc="overlays.shims:no_such_function")
+    with pytest.raises(ob.BuildError) as e:
+        ob.build(str(tmp_path), EPOCH, floor=FLOOR, table=table)
+    assert "bogus: overlays.no_such_module:main: ModuleNotFoundError" in str(e.value)
+    assert "nofunc: overlays.shims has no function no_such_function" in str(e.value)
+    assert os.listdir(tmp_path) == []
+
+
+def test_default_floor_refuses_dependencies_too_new_for_it(tmp_path):
+    _, floor = ob.project()
+    too_new = [n for n in ("click", "watchdog", "aiofiles", "python-dateutil", "six")
+               if not admits_from(md.metadata(n)["Requires-Python"], floor)]
+    if not too_new:
+        pytest.skip("the installed dependencies all run on the project's floor")
+    with pytest.raises(ob.BuildError) as e:
+        ob.build(str(tmp_path), EPOCH)
+    for name in too_new:
+        assert f"{md.metadata(name)['Name']} {md.version(name)}: Requires-Python" in str(e.value)
+
+
+def test_cli(tmp_path):
+    env = dict(os.environ, PYTHONPATH=ob.REPO, SOURCE_DATE_EPOCH=str(EPOCH))
+    cmd = [sys.executable, "-c", "from init.cli import main; main()", "overlay", "build",
+           "--out", str(tmp_path), "--python-floor", f"3.{FLOOR[1]}"]
+    p = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ob.REPO)
+    assert p.returncode == 0, p.stderr
+    assert len(p.stdout.splitlines()) == 6
+    assert "warning: printcontenv: not implemented yet" in p.stderr
+    p = subprocess.run(cmd[:-2] + ["--python-floor", "2.7"], capture_output=True, text=True,
+                       env=env, cwd=ob.REPO)
+    assert p.returncode == 2 and "expected 3.N" in p.stderr
+
+
+def _python39() -> str | None:
+    candidates = [shutil.which("python3.9")] + sorted(
+        glob.glob(os.path.expanduser("~/.pyenv/versions/3.9*/bin/python3.9")))
+    for py in filter(None, candidates):
+        p = subprocess.run([py, "-c", "import sys; print(sys.version_info[:2] == (3, 9))"],
+                           capture_output=True, text=True)
+        if p.stdout.strip() == "True":
+            return py
+    return None
+
+
+@pytest.mark.slow
+def test_pinned_vendor_runs_on_python39(tmp_path):
+    """overlays/vendor-requirements.txt through pip, the default floor, and a real python3.9."""
+    site = tmp_path / "site"
+    pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--target", str(site),
+                          "--no-deps", "--no-compile", "--only-binary=:all:", "--python-version",
+                          "3.9", "-r", os.path.join(ob.REPO, "overlays", "vendor-requirements.txt")],
+                         capture_output=True, text=True, timeout=300)
+    if pip.returncode != 0:
+        pytest.skip(f"pip cannot fetch the pinned wheels here: {pip.stderr.strip()[-300:]}")
+    out = tmp_path / "dist"
+    ob.build(str(out), EPOCH, sites=[str(site)])  # default floor: pyproject's 3.9
+    py = _python39()
+    if py is None:
+        pytest.skip("no python3.9 to run the result with")
+    root = tmp_path / "root"
+    root.mkdir()
+    subprocess.run(["tar", "-C", str(root), "-xJf", str(out / ob.MAIN)], check=True)
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "python3").symlink_to(py)
+    env = {"PATH": f"{bindir}:/usr/bin:/bin"}
+    logdir = tmp_path / "logdir"
+    p = subprocess.run([_localised(root, "s6-log"), "T", str(logdir)], input="kept\n", text=True,
+                       capture_output=True, env=env)
+    assert p.returncode == 0, p.stderr
+    for argv, expect in (([_localised(root, "execlineb"), "-Pc", "echo hi"], "hi\n"),
+                         ([_localised(root, "s6py"), "logs", "cat", "--since", "2000-01-01",
+                           str(logdir)], " kept\n")):
+        p = subprocess.run(argv, capture_output=True, text=True, env=env)
+        assert (p.returncode, p.stdout.endswith(expect)) == (0, True), p.stdout + p.stderr
+    lib = root / shims.LIB.lstrip("/")
+    p = subprocess.run([py, "-I", "-S", "-c", f"import sys; sys.path.insert(0, {str(lib)!r}); "
+                        "import click, dateutil.parser, aiofiles.os, six; "
+                        "import watchdog.observers.inotify; print(click.__version__)"],
+                       capture_output=True, text=True, env=env)
+    assert (p.returncode, p.stdout) == (0, "8.1.8\n"), p.stderr
