@@ -113,10 +113,10 @@ def symlink_entries(table: dict[str, str]) -> list[tree.Entry]:
                        for n in table if not n.startswith("/")])
 
 
-def build(out: str, epoch: int | None = None, sites: list[str] | None = None,
-          floor: tuple[int, int] | None = None, repo: str = REPO,
-          table: dict[str, str] | None = None) -> tuple[list[str], list[str]]:
-    """Write the tarballs and .sha256 files into out; (paths written, warnings)."""
+def archives(sites: list[str] | None = None, floor: tuple[int, int] | None = None,
+             repo: str = REPO, table: dict[str, str] | None = None
+             ) -> tuple[dict[str, list[tree.Entry]], list[str]]:
+    """Each tarball's entries, and the warnings; raises BuildError."""
     table = cmds.COMMANDS if table is None else table
     version, project_floor = project(repo)
     floor = floor or project_floor
@@ -127,13 +127,31 @@ def build(out: str, epoch: int | None = None, sites: list[str] | None = None,
         deps = vendor.collect(floor, sites)
     except vendor.VendorError as e:
         raise BuildError(f"vendored dependencies (Python >= {floor[0]}.{floor[1]}):\n{e}") from None
+    return {MAIN: main_entries(repo, table, deps, version, floor),
+            SYMLINKS: symlink_entries(table),
+            SYSLOGD: tree.merge(tree.from_dir(os.path.join(repo, "overlays", "syslogd")))
+            }, warnings
+
+
+def stage(root: str, sites: list[str] | None = None, floor: tuple[int, int] | None = None,
+          names: tuple[str, ...] = (MAIN, SYMLINKS, SYSLOGD)) -> list[str]:
+    """The tarballs' contents written straight into root (a ``s6py sandbox --layer`` for
+    end-to-end tests, without tar); returns the warnings."""
+    contents, warnings = archives(sites, floor)
+    for name in names:
+        tree.write(contents[name], root)
+    return warnings
+
+
+def build(out: str, epoch: int | None = None, sites: list[str] | None = None,
+          floor: tuple[int, int] | None = None, repo: str = REPO,
+          table: dict[str, str] | None = None) -> tuple[list[str], list[str]]:
+    """Write the tarballs and .sha256 files into out; (paths written, warnings)."""
+    contents, warnings = archives(sites, floor, repo, table)
     epoch = default_epoch(repo) if epoch is None else epoch
-    archives = {MAIN: main_entries(repo, table, deps, version, floor),
-                SYMLINKS: symlink_entries(table),
-                SYSLOGD: tree.merge(tree.from_dir(os.path.join(repo, "overlays", "syslogd")))}
     os.makedirs(out, exist_ok=True)
     written = []
-    for name, entries in archives.items():
+    for name, entries in contents.items():
         data = tarball.tar_xz(entries, epoch)
         for fname, content in ((name, data), (name + ".sha256",
                                               tarball.sha256_line(data, name).encode())):

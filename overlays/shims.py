@@ -12,12 +12,21 @@ Why ``-c`` and not ``-m``: ``-m`` imports runpy and importlib.util first
 The interpreter runs with ``-I -S``: no site-packages and no user site, no
 ``PYTHON*`` variables (an application's PYTHONPATH/PYTHONHOME cannot break
 our tools), no current directory on sys.path.  So everything we import,
-dependencies included, comes from ``LIB``, and nothing is exported: the
-environment our programs see, and pass on, is exactly the caller's.
+dependencies included, comes from ``LIB``, and no PYTHONPATH is exported.
 python3 is searched in PATH, then /usr/local/bin and /usr/bin (``exec -c``
 in execline scripts leaves no PATH at all).  The shim sets no shell variable
 (an exported one of the same name would leak a changed value); ``$0``
 becomes ``sys.argv[0]``, as for a real program.
+
+The one thing a sh shim cannot avoid: the shell exports what it sets at
+start-up, whatever the script does.  dash and busybox ash export ``PWD``
+(the caller's if it was valid, else the current directory); bash as
+/bin/sh also exports ``SHLVL`` and ``_``.  A caller that is itself a shell
+already had them; a caller with an empty environment (a supervisor running
+a ``#!/command/execlineb`` run script) gets ``PWD`` added.  Our own
+execline runs /command names in-process, so chains never pay this; a
+supervisor that wants it exact can run the shim's ``python3 -I -S -c``
+line itself instead of the kernel's shebang.
 """
 from __future__ import annotations
 

@@ -84,3 +84,20 @@ def merge(*groups: list[Entry]) -> list[Entry]:
             raise ValueError(f"{entry.path}: two different contents")
         by_path[entry.path] = entry
     return [by_path[p] for p in sorted(by_path)]
+
+
+def write(entries: list[Entry], root: str) -> None:
+    """Materialise entries under root (which may exist), as ``tar -x`` would, minus owners."""
+    for e in sorted(entries, key=lambda e: e.path):
+        path = os.path.join(root, *e.path.split("/"))
+        if e.kind == "dir":
+            os.makedirs(path, exist_ok=True)
+            os.chmod(path, e.mode)
+        elif e.kind == "symlink":
+            if os.path.lexists(path):
+                os.unlink(path)
+            os.symlink(e.link, path)
+        else:
+            with open(path, "wb") as f:
+                f.write(e.data)
+            os.chmod(path, e.mode)

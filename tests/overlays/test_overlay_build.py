@@ -115,11 +115,32 @@ def test_syslogd_tarball_is_the_tree_as_it_is(built):
             assert got[name].mode == (0o755 if os.access(full, os.X_OK) else 0o644)
 
 
+def _snapshot(root) -> dict[str, tuple]:
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            full = os.path.join(dirpath, name)
+            st = os.lstat(full)
+            if os.path.islink(full):
+                out[os.path.relpath(full, root)] = ("link", os.readlink(full))
+            elif os.path.isdir(full):
+                out[os.path.relpath(full, root)] = ("dir", st.st_mode & 0o7777)
+            else:
+                with open(full, "rb") as f:
+                    out[os.path.relpath(full, root)] = ("file", st.st_mode & 0o7777, f.read())
+    return out
+
+
+def test_stage_writes_what_the_tarballs_hold(extracted, tmp_path):
+    ob.stage(str(tmp_path), floor=FLOOR)
+    assert _snapshot(tmp_path) == _snapshot(extracted)
+
+
 def _localised(root, name: str) -> str:
     """A copy of shim NAME whose lib path points into the extracted tree."""
     text = (root / "command" / name).read_text()
     here = str(root / shims.LIB.lstrip("/"))
-    path = root / "local-shims" / name
+    path = root.parent / f"{root.name}-shims" / name  # outside the tree other tests compare
     path.parent.mkdir(exist_ok=True)
     path.write_text(text.replace(f'"{shims.LIB}"', f'"{here}"'))
     path.chmod(0o755)
