@@ -75,6 +75,7 @@ class Relay:
 
     def __init__(self, stop_timeout: float) -> None:
         self.pid = 0
+        self.keeper = 0
         self.pending: list[int] = []
         self.stop_timeout = stop_timeout
         self.stopping = False
@@ -95,9 +96,12 @@ class Relay:
         elif sig in STOP and not self.stopping:
             self.stopping = True
             signal.setitimer(signal.ITIMER_REAL, max(self.stop_timeout, 0.001))
-        if self.pid:
+        # PID 1 not reported yet at the deadline: kill the keeper, whose death kills PID 1
+        # (PR_SET_PDEATHSIG) or leaves it never started
+        target = self.pid or (self.keeper if sig == signal.SIGKILL else 0)
+        if target:
             try:
-                os.kill(self.pid, sig)
+                os.kill(target, sig)
             except ProcessLookupError:
                 pass
         else:
@@ -105,7 +109,8 @@ class Relay:
 
     def started(self, pid: int) -> None:
         self.pid = pid
-        for sig in self.pending:
+        pending, self.pending = self.pending, []
+        for sig in pending:
             self.handle(sig)
 
 
@@ -123,6 +128,7 @@ def run(cfg: Config) -> int:
         if keeper == 0:
             os.close(r)
             _keeper(p, w, os.getppid())
+        relay.keeper = keeper
         os.close(w)
         errors = _read_messages(r, relay)
         _, status = os.waitpid(keeper, 0)

@@ -130,7 +130,7 @@ def _become(p: Prepared) -> None:
     os.setgroups(list(u.groups))
     os.setgid(u.gid)
     os.setuid(u.uid)
-    sc.set_pdeathsig(signal.SIGKILL)  # after the id change, which clears it
+    sc.set_pdeathsig(signal.SIGKILL)
 
 
 def _close_fds(keep: set[int]) -> None:
@@ -152,6 +152,7 @@ def pid1(p: Prepared, errfd: int) -> None:
             os._exit(code)
 
     try:
+        sc.set_pdeathsig(signal.SIGKILL)  # again after the id change, which clears it
         _reset_signals()
         os.setsid()
         _enter_root(p)

@@ -155,3 +155,28 @@ def test_nested_layers_are_the_ones_to_copy():
     assert nested_layers(["/", "/tmp/x/layer", "/srv"]) == [1, 2]
     assert nested_layers(["/img", "/img2", "/img/sub", "/img/sub/deeper"]) == [2, 3]
     assert nested_layers(["/a", "/b"]) == []
+
+
+def test_relay_holds_signals_until_pid1_is_known_and_kills_the_keeper_at_the_deadline():
+    import signal
+    import subprocess
+
+    from init.sandbox.runner import Relay
+
+    pid1 = subprocess.Popen(["sleep", "60"])
+    keeper = subprocess.Popen(["sleep", "60"])
+    relay = Relay(stop_timeout=3600)
+    try:
+        relay.keeper = keeper.pid
+        relay.handle(signal.SIGTERM)   # a stop before PID 1 is reported: held
+        assert relay.pending == [signal.SIGTERM] and pid1.poll() is None
+        relay.handle(signal.SIGALRM)   # the deadline, still no PID 1: the keeper goes
+        assert keeper.wait(10) == -signal.SIGKILL
+        relay.started(pid1.pid)        # held signals go out once, in order
+        assert pid1.wait(10) == -signal.SIGTERM and relay.pending == []
+    finally:
+        relay.restore()
+        for p in (pid1, keeper):
+            if p.poll() is None:
+                p.kill()
+                p.wait()
