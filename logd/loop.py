@@ -11,23 +11,14 @@ from __future__ import annotations
 
 import os
 import select
-import stat
 import time
 
 from logd import sig as signal
 from logd.dispatch import Dispatcher
+from logd.intake import Intake
 from logd.logdir import Logdir
 from logd.messages import Reporter, strerror
 from logd.outputs import Forwarder
-from logd.reader import READ_WINDOW, Splitter
-
-# A kill -9 loses what was read and not yet written.  From a pipe (the
-# normal case: a supervised service's output) logd reads what s6-log reads,
-# so it can never lose more; from a regular file nothing is lost that is not
-# still in the file, so it reads big blocks (windows keep s6-log's rotation
-# points, see reader.py).
-PIPE_READ = READ_WINDOW
-FILE_READ = READ_WINDOW * 128
 
 _CAUGHT = (signal.SIGTERM, signal.SIGHUP, signal.SIGALRM, signal.SIGCHLD)
 
@@ -42,7 +33,7 @@ class Logger:
         self.reporter = reporter
         self.blocking = blocking
         self.protect = protect
-        self.splitter = Splitter(linelimit)
+        self.intake = Intake(linelimit)
         self.linelimit = linelimit
         self.lastline_ms = lastlinetimeout
         self.lastline_at: float | None = None  # -t deadline
@@ -50,15 +41,6 @@ class Logger:
         self.closing = False    # no more input
         self.signals: list[int] = []
         self.unfinalised = list(logdirs)
-        self.read_size = PIPE_READ
-        try:
-            if stat.S_ISREG(os.fstat(0).st_mode):
-                from logd.heap import keep_big_buffers
-
-                self.read_size = FILE_READ
-                keep_big_buffers()
-        except OSError:
-            pass
 
     # ------------------------------------------------------------ setup
 
@@ -89,6 +71,10 @@ class Logger:
                     ld.on_time(now)
             if self.lastline_at is not None and now >= self.lastline_at:
                 self._end_lastline(warn=False)
+            recheck = self.intake.recheck_at
+            if recheck is not None and now >= recheck and self._may_read(recheck=True):
+                self.intake.recheck_at = None
+                self._read()
             self.forwarder.flush()
             if self.closing and self._try_exit():
                 return 0
@@ -118,9 +104,11 @@ class Logger:
                 else:
                     self.forwarder.blocked = False
 
-    def _may_read(self) -> bool:
+    def _may_read(self, recheck: bool = False) -> bool:
         if self.closing:
             return False
+        if self.intake.parked and not self.lastline and not recheck:
+            return False  # the timer re-checks the pipe (intake.py)
         if self.blocking:
             if self.forwarder.pending or any(ld.busy for ld in self.logdirs):
                 return False
@@ -130,6 +118,8 @@ class Logger:
         times = [d for d in (ld.deadline() for ld in self.logdirs) if d is not None]
         if self.lastline_at is not None:
             times.append(self.lastline_at)
+        if self.intake.recheck_at is not None:
+            times.append(self.intake.recheck_at)
         if not times:
             return None
         return max(0, int((min(times) - time.monotonic()) * 1000) + 1)
@@ -137,28 +127,28 @@ class Logger:
     # ------------------------------------------------------------ input
 
     def _read(self) -> None:
-        size = 1 if self.lastline else self.read_size
         try:
-            data = os.read(0, size)
+            chunk, eof = self.intake.read(one_byte=self.lastline)
         except BlockingIOError:
             return
         except OSError as e:
             self.reporter.warn(f"unable to read from stdin: {strerror(e)}")
-            data = b""
-        if not data:
+            chunk, eof = None, True
+        if eof:
             self._eof()
             return
-        chunk = self.splitter.feed(data)
         if chunk is not None:
             self.dispatcher.process(chunk)
+        self.intake.done()  # consumed from the pipe only now (intake.py)
+        if chunk is not None:
             if self.lastline:
                 self._close()
-        elif self.lastline and self.linelimit and len(self.splitter.pending) >= self.linelimit:
+        elif self.lastline and self.linelimit and len(self.intake.partial) >= self.linelimit:
             self._end_lastline(warn=True)
 
     def _eof(self) -> None:
         """EOF keeps a partial last line (DECISIONS.md #19), then closes."""
-        chunk = self.splitter.take_partial()
+        chunk = self.intake.take_partial()
         if chunk is not None:
             self.dispatcher.process(chunk)
         self._close()
@@ -166,7 +156,7 @@ class Logger:
     def _end_lastline(self, warn: bool) -> None:
         if warn:
             self.reporter.warn("input line too long, stopping before the end")
-        chunk = self.splitter.take_partial()
+        chunk = self.intake.take_partial()
         if chunk is not None:
             self.dispatcher.process(chunk)
         self._close()
@@ -192,7 +182,7 @@ class Logger:
     def _terminate(self) -> None:
         if self.closing or self.lastline:
             return
-        if self.splitter.pending:
+        if self.intake.partial:
             self.lastline = True
             if self.lastline_ms:
                 self.lastline_at = time.monotonic() + self.lastline_ms / 1000

@@ -47,8 +47,18 @@ def logged_files(logdir: str) -> list[list[bytes]]:
     for n in names:
         with open(os.path.join(logdir, n), "rb") as f:
             data = f.read()
-        out.append(data.split(b"\n")[:-1] if data.endswith(b"\n") else data.split(b"\n"))
+        # an empty file (a logger killed before it wrote) has no line at all
+        out.append(data.split(b"\n")[:-1] if data.endswith(b"\n") or not data
+                   else data.split(b"\n"))
     return out
+
+
+def size_of(path) -> int:
+    """-1 while a rotation has renamed current away."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return -1
 
 
 def logged_lines(logdir: str) -> list[bytes]:
@@ -72,10 +82,9 @@ def run_scenario(tmp_path, supervisor: str, logger: str) -> dict:
         cur = logdir / "current"
         for _ in range(KILLS):
             wait_for(lambda: svdir.read_status(logsvc).up, "the logger up", step=0.002)
-            size = cur.stat().st_size if cur.exists() else 0
+            size = size_of(cur)
             # let the logger take some of the stream, then kill it mid-flow
-            wait_for(lambda s=size: cur.exists() and cur.stat().st_size != s, "progress",
-                     step=0.002)
+            wait_for(lambda s=size: size_of(cur) not in (s, -1), "progress", step=0.002)
             svdir.send(ctl, b"k")
             kills += 1
             wait_for(lambda: not svdir.read_status(logsvc).up, "the logger down", step=0.002)
@@ -106,9 +115,18 @@ def check(r: dict) -> None:
     print(f"\npipeline: {r}")
     assert r["kills"] == KILLS
     assert r["in_order"], "lines out of order"
-    assert r["duplicated"] == 0
     assert r["written"] > 0 and r["logged"] > 0
-    # Each killed logger may take with it at most one read's worth of lines
+    if r["logger"] == "logd":
+        # logd consumes the pipe only after writing (logd/peek.py): a kill
+        # loses nothing; one right after a write repeats at most that read,
+        # and one inside a write() leaves the head of a line written again.
+        from logd.intake import PEEK_READ
+        assert r["missing"] == 0
+        assert r["duplicated"] <= KILLS * (PEEK_READ // 10 + 1)
+        assert r["garbled"] <= KILLS
+        return
+    assert r["duplicated"] == 0
+    # Each killed s6-log may take with it at most one read's worth of lines
     # (plus the line it was cut in): that is the logger's loss, not the pipe's.
     per_kill = READ_MAX // 10 + 1         # lines are 10 bytes
     assert r["missing"] <= KILLS * per_kill

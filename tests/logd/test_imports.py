@@ -6,7 +6,7 @@ import sys
 
 from .conftest import REPO
 
-HEAVY = {"click", "typing", "enum", "dataclasses", "inspect", "subprocess", "shutil", "ctypes",
+HEAVY = {"click", "typing", "enum", "dataclasses", "inspect", "subprocess", "shutil",
          "watchdog", "dateutil", "aiofiles", "asyncio", "logging"}
 
 
@@ -28,6 +28,8 @@ def test_plain_logdir_script_stays_light(tmp_path):
     assert "logd.loop" in names  # the check sees logd's own imports
     assert not names & HEAVY
     assert not names & {"re", "logd.ere", "logd.processor", "logd.heap"}
+    # stdin is a pipe: tee(2) through ctypes, so a SIGKILL loses nothing (peek.py)
+    assert {"ctypes", "logd.peek"} <= names
 
 
 def test_regexes_and_processors_load_only_when_used(tmp_path):
