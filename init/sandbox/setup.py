@@ -42,6 +42,9 @@ def _enter_root(p: Prepared) -> None:
     upper, work, root = (os.path.join(p.state, d) for d in ("upper", "work", "root"))
     for d in (upper, work, root):
         os.makedirs(d, 0o755, exist_ok=True)
+    st = os.stat(p.lowers[0])  # the merged / takes the upper root's owner and mode: ROOTFS's
+    os.chown(upper, st.st_uid, st.st_gid)
+    os.chmod(upper, st.st_mode & 0o7777)
     lowers = list(p.lowers)
     for i in p.copy_layers:
         lowers[i] = os.path.join(p.state, f"layer{i}")
@@ -153,6 +156,7 @@ def pid1(p: Prepared, errfd: int) -> None:
 
     try:
         sc.set_pdeathsig(signal.SIGKILL)  # again after the id change, which clears it
+        os.umask(0o022)  # docker's, for what we create and for the entrypoint
         _reset_signals()
         os.setsid()
         _enter_root(p)

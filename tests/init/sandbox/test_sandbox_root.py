@@ -69,8 +69,8 @@ def test_environment_is_clean(marker, monkeypatch):
     env = dict(line.split("=", 1) for line in p.stdout.splitlines())
     assert env == {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                    "HOSTNAME": marker, "HOME": "/root", "A": "1", "S6PY_FROM_HOST": "hostvalue"}
-    p = sh("hostname; pwd", "--hostname", marker, "-w", "/usr/share")
-    assert p.stdout == f"{marker}\n/usr/share\n"
+    p = sh("hostname; pwd; umask", "--hostname", marker, "-w", "/usr/share")
+    assert p.stdout == f"{marker}\n/usr/share\n0022\n"
 
 
 def test_user_65534(marker):
@@ -175,3 +175,15 @@ def test_layers_stack_over_the_root(tmp_path, marker):
     p = sh(f"cat /etc/{marker}; test -x /bin/sh && echo base-visible; "
            f"readlink /usr/local/bin/{marker}; stat -c %a /etc", "--layer", str(layer))
     assert p.stdout == "layer\nbase-visible\nsh\n711\n", p.stderr
+
+
+def test_root_directory_is_rootfs_s_whatever_the_layers_and_umask(tmp_path, marker):
+    layer = tmp_path / "private"
+    (layer / "etc").mkdir(parents=True)
+    (layer / "etc" / marker).write_text("seen\n")
+    (layer / "etc" / marker).chmod(0o644)
+    layer.chmod(0o700)
+    p = sandbox("/", "--layer", str(layer), "--user", "65534", "--entrypoint", "/bin/sh", "--",
+                "-c", f"stat -c %a /; cat /etc/{marker}; ls -ld /proc /dev | cut -c1-10",
+                preexec_fn=lambda: os.umask(0o077))
+    assert p.stdout.split() == ["755", "seen", "drwxr-xr-x", "dr-xr-xr-x"], p.stderr  # dev, proc
