@@ -64,8 +64,8 @@ class Intake:
 
     @property
     def parked(self) -> bool:
-        """A partial line waits in the pipe: poll the timer, not the fd."""
-        return self.unconsumed > 0
+        """Only a partial line is in the pipe: poll the timer, not the fd."""
+        return self.recheck_at is not None
 
     def read(self, one_byte: bool = False) -> tuple[Chunk | None, bool]:
         """(complete lines, end of input) from one read; (None, False) if
@@ -75,7 +75,8 @@ class Intake:
             if one_byte:
                 self.absorb()
             return self._plain(1 if one_byte else self.size)
-        data = self.peek.peek(self.size)
+        want = min(self.size, self.peek.capacity)
+        data = self.peek.peek(want)
         if data is None:
             return None, False
         if not data:
@@ -94,7 +95,7 @@ class Intake:
             keep = 0
         self._to_consume = len(data) - keep
         self.unconsumed = keep
-        if keep:
+        if keep and len(data) < want:  # the pipe holds nothing but this partial line
             self._backoff()
         return chunk, False
 
