@@ -73,8 +73,8 @@ def project(repo: str = REPO) -> tuple[str, tuple[int, int]]:
 
 def check_targets(table: dict[str, str], repo: str = REPO) -> list[str]:
     """Import every target (raise BuildError listing the broken ones); return warnings."""
-    if repo not in sys.path:
-        sys.path.insert(0, repo)
+    if importlib.util.find_spec(PACKAGES[-1]) is None and repo not in sys.path:
+        sys.path.insert(0, repo)  # building from a checkout that is not on the path
     errors, warnings = [], []
     for name, target in sorted(table.items()):
         module, _, func = target.partition(":")
@@ -134,10 +134,10 @@ def archives(sites: list[str] | None = None, floor: tuple[int, int] | None = Non
 
 
 def stage(root: str, sites: list[str] | None = None, floor: tuple[int, int] | None = None,
-          names: tuple[str, ...] = (MAIN, SYMLINKS, SYSLOGD)) -> list[str]:
+          names: tuple[str, ...] = (MAIN, SYMLINKS, SYSLOGD), repo: str = REPO) -> list[str]:
     """The tarballs' contents written straight into root (a ``s6py sandbox --layer`` for
     end-to-end tests, without tar); returns the warnings."""
-    contents, warnings = archives(sites, floor)
+    contents, warnings = archives(sites, floor, repo)
     for name in names:
         tree.write(contents[name], root)
     return warnings

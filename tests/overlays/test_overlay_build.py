@@ -22,12 +22,23 @@ NAMES = (ob.MAIN, ob.SYMLINKS, ob.SYSLOGD)
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def sources(tmp_path_factory):
+    """A snapshot of what the build reads: the working tree may change while tests run."""
+    snap = tmp_path_factory.mktemp("sources")
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for name in ob.PACKAGES + ("overlays",):
+        shutil.copytree(os.path.join(ob.REPO, name), snap / name, symlinks=True, ignore=skip)
+    shutil.copy(os.path.join(ob.REPO, "pyproject.toml"), snap)
+    return str(snap)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, sources):
     """Two builds from the same sources into two directories."""
     outs = []
     for n in (1, 2):
         out = tmp_path_factory.mktemp(f"dist{n}")
-        written, warnings = ob.build(str(out), EPOCH, floor=FLOOR)
+        written, warnings = ob.build(str(out), EPOCH, floor=FLOOR, repo=sources)
         assert sorted(os.path.basename(w) for w in written) == sorted(
             [n for n in NAMES] + [n + ".sha256" for n in NAMES])
         outs.append(out)
@@ -108,8 +119,8 @@ def test_symlinks_tarball(built):
     assert links == {f"./usr/bin/{n}": f"../../command/{n}" for n in names}
 
 
-def test_syslogd_tarball_is_the_tree_as_it_is(built):
-    src = os.path.join(ob.REPO, "overlays", "syslogd")
+def test_syslogd_tarball_is_the_tree_as_it_is(built, sources):
+    src = os.path.join(sources, "overlays", "syslogd")
     files = {}
     for dirpath, _, filenames in os.walk(src):
         for f in filenames:
@@ -140,8 +151,8 @@ def _snapshot(root) -> dict[str, tuple]:
     return out
 
 
-def test_stage_writes_what_the_tarballs_hold(extracted, tmp_path):
-    ob.stage(str(tmp_path), floor=FLOOR)
+def test_stage_writes_what_the_tarballs_hold(extracted, sources, tmp_path):
+    ob.stage(str(tmp_path), floor=FLOOR, repo=sources)
     assert _snapshot(tmp_path) == _snapshot(extracted)
 
 

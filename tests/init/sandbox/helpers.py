@@ -61,3 +61,22 @@ def require_sandbox() -> None:
             _usable = (p.returncode == 0, p.stderr.strip())
     if not _usable[0]:
         pytest.skip(f"sandbox unavailable here: {_usable[1]}")
+
+
+def describe(pids: list[int]) -> str:
+    """State, signal masks and wait channel of each process: what a hang looks like."""
+    lines = []
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                fields = dict(ln.split(":\t", 1) for ln in f.read().splitlines() if ":\t" in ln)
+            with open(f"/proc/{pid}/wchan") as f:
+                wchan = f.read()
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = f.read().replace(b"\0", b" ")[:120].decode(errors="replace")
+        except OSError:
+            continue
+        keep = " ".join(f"{k}={fields.get(k, '?').strip()}" for k in
+                        ("State", "PPid", "NSpid", "SigPnd", "ShdPnd", "SigBlk", "SigIgn", "SigCgt"))
+        lines.append(f"{pid}: {keep} wchan={wchan} cmd={cmd}")
+    return "\n".join(lines)

@@ -8,7 +8,14 @@ import uuid
 
 import pytest
 
-from tests.init.sandbox.helpers import host_mounts, popen, processes_with, require_sandbox, sandbox
+from tests.init.sandbox.helpers import (
+    describe,
+    host_mounts,
+    popen,
+    processes_with,
+    require_sandbox,
+    sandbox,
+)
 
 pytestmark = pytest.mark.root
 
@@ -28,9 +35,10 @@ def marker():
     while processes_with(word) and time.monotonic() < deadline:
         time.sleep(0.05)
     left = processes_with(word)
+    state = describe(left)
     for pid in left:
         os.kill(pid, signal.SIGKILL)
-    assert not left, f"processes left behind: {left}"
+    assert not left, f"processes left behind:\n{state}"
     assert host_mounts() == before
 
 
