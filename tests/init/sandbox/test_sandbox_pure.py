@@ -161,7 +161,7 @@ def test_relay_holds_signals_until_pid1_is_known_and_kills_the_keeper_at_the_dea
     import signal
     import subprocess
 
-    from init.sandbox.runner import Relay
+    from init.sandbox.relay import Relay
 
     pid1 = subprocess.Popen(["sleep", "60"])
     keeper = subprocess.Popen(["sleep", "60"])
@@ -180,3 +180,42 @@ def test_relay_holds_signals_until_pid1_is_known_and_kills_the_keeper_at_the_dea
             if p.poll() is None:
                 p.kill()
                 p.wait()
+
+
+@pytest.mark.parametrize("ignores_term", [False, True])
+def test_wait_relays_a_stop_and_kills_at_the_deadline(ignores_term):
+    """A SIGTERM to the runner while it waits reaches PID 1; if PID 1 ignores it, SIGKILL
+    follows stop_timeout later (here the "keeper" is PID 1 itself)."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from init.sandbox.relay import Relay, wait
+
+    script = ("trap '' TERM; " if ignores_term else "") + "echo up; while :; do sleep 0.05; done"
+    pid1 = subprocess.Popen(["sh", "-c", script], stdout=subprocess.PIPE)
+    assert pid1.stdout.readline() == b"up\n"
+    r, w = os.pipe()
+    relay = Relay(stop_timeout=0.3)
+    relay.install()
+    killer, reaped = None, False
+    try:
+        relay.keeper = pid1.pid
+        os.write(w, f"pid {pid1.pid}\n".encode())
+        os.close(w)
+        killer = subprocess.Popen(["sh", "-c", f"sleep 0.1; kill -TERM {os.getpid()}"])
+        start = time.monotonic()
+        status, errors = wait(pid1.pid, r, relay)  # reaps pid1
+        reaped, took = True, time.monotonic() - start
+    finally:
+        relay.restore()
+        os.close(r)
+        if killer:
+            killer.wait()
+        if not reaped:
+            pid1.kill()
+            pid1.wait()
+    expected = signal.SIGKILL if ignores_term else signal.SIGTERM
+    assert (os.waitstatus_to_exitcode(status), errors) == (-expected, [])
+    assert took < 10 and (not ignores_term or took >= 0.3)
