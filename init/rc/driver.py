@@ -7,7 +7,9 @@ Oneshots: a child of PID 1 (s6-rc's oneshot runner lives here), in the live
 directory, with the tree's environment plus ``RC_NAME``, and the stdio of
 whoever asked for the change.  By default the command line is handed to
 execlineb (``-P -c``); ``runner=None`` execs the argv lexed at compile time
-directly, as s6-rc does.
+directly, as s6-rc does.  ``inproc`` maps a one-word command line (a
+script path) to ``module:function``: PID 1 runs those in a forked child
+without an exec (its own legacy scripts: fix-attrs, cont-init, ...).
 """
 from __future__ import annotations
 
@@ -36,6 +38,7 @@ class TreeDriver:
         self.live = live
         self.runner = runner
         self.spawner = spawner
+        self.inproc: dict[str, str] = {}
 
     # ------------------------------------------------------------ longruns
 
@@ -93,7 +96,15 @@ class TreeDriver:
             return None
         env = dict(_spawn.original_environ())
         env["RC_NAME"] = name
-        if self.runner is not None:
+        target = self.inproc.get(argv[0]) if len(argv) == 1 else None
+        if target is not None:
+            full = list(argv)
+            try:
+                pid = _spawn.fork_call(target, full, cwd=self.live.path, fds=stdio, env=env)
+            except OSError as e:
+                self.loop.call_soon(cb, False, f"unable to spawn {full[0]}: {e.strerror}")
+                return None
+        elif self.runner is not None:
             full = list(self.runner) + ["-P", "-c", text]
             path = full[0]
         else:
@@ -102,11 +113,12 @@ class TreeDriver:
             if path is None:
                 self.loop.call_soon(cb, False, "command exited 127")
                 return None
-        try:
-            pid = self.spawner(full, cwd=self.live.path, fds=stdio, env=env, path=path)
-        except OSError as e:
-            self.loop.call_soon(cb, False, f"unable to spawn {full[0]}: {e.strerror}")
-            return None
+        if target is None:
+            try:
+                pid = self.spawner(full, cwd=self.live.path, fds=stdio, env=env, path=path)
+            except OSError as e:
+                self.loop.call_soon(cb, False, f"unable to spawn {full[0]}: {e.strerror}")
+                return None
         state: dict = {"timer": None, "over": False}
 
         def died(_pid: int, wstat: int) -> None:

@@ -240,12 +240,16 @@ class Scanner:
 
     # ------------------------------------------------------------ shutdown
 
-    def shutdown(self, how: str) -> None:
-        """'t': TERM services, HUP loggers; 'q': TERM all.  Then on_finished()."""
+    def shutdown(self, how: str, keep: tuple[str, ...] = ()) -> None:
+        """'t': TERM services, HUP loggers; 'q': TERM all.  Then on_finished().
+
+        ``keep``: services left running (PID 1's catch-all logger, which
+        must outlive everything that writes to it).
+        """
         self.stopping = how
         consumers = {c for _, c in self.pipework.producers()}
         for name, svc in list(self.services.items()):
-            if svc.phase == GONE:
+            if svc.phase == GONE or name in keep:
                 continue
             if how == "t" and name in consumers:
                 svc.hangup()
