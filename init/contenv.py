@@ -78,20 +78,3 @@ def get(name: str, env: dict[str, str] | None = None, path: str | None = None) -
     if raw is None:
         return None
     return os.fsdecode(raw).rstrip("\n")
-
-
-def load_all(path: str | None = None) -> dict[str, str]:
-    """Every variable of the directory, as ``s6-envdir -Lf`` would set them."""
-    out: dict[str, str] = {}
-    d = path or env_dir()
-    try:
-        names = os.listdir(d)
-    except OSError:
-        return out
-    for name in names:
-        if name.startswith(".") or "=" in name:
-            continue
-        raw = read_file(name, d)
-        if raw:
-            out[name] = os.fsdecode(raw[:-1] if raw.endswith(b"\n") else raw).replace("\0", "\n")
-    return out

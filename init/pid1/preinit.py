@@ -8,7 +8,6 @@ stderr with preinit's prefix; ``fatal`` returns the exit code for /init.
 from __future__ import annotations
 
 import os
-import shutil
 
 from init.pid1 import preinit_rules as rules
 
@@ -126,10 +125,7 @@ class Preinit:
             return
         self.warning("/var/run is not a symlink to /run, fixing it")
         try:
-            if os.path.isdir("/var/run") and not os.path.islink("/var/run"):
-                shutil.rmtree("/var/run")
-            elif os.path.lexists("/var/run"):
-                os.unlink("/var/run")
+            rmtree("/var/run", strict=True)
             os.symlink("/run", "/var/run")
         except OSError as e:
             # s6-overlay dies here (sh -e); nothing in s6py needs /var/run.
@@ -155,13 +151,27 @@ class Preinit:
 
 
 def _rmrf(path: str) -> None:
+    rmtree(path, strict=False)
+
+
+def rmtree(path: str, strict: bool) -> None:
+    """``rm -rf`` without shutil (which brings fnmatch and re into PID 1's start-up)."""
     try:
-        if os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path)
-        else:
-            os.unlink(path)
+        if not os.path.isdir(path) or os.path.islink(path):
+            if os.path.lexists(path):
+                os.unlink(path)
+            return
+        with os.scandir(path) as it:
+            entries = list(it)
+        for e in entries:
+            if e.is_dir(follow_symlinks=False):
+                rmtree(e.path, strict)
+            else:
+                os.unlink(e.path)
+        os.rmdir(path)
     except OSError:
-        pass
+        if strict:
+            raise
 
 
 def _user(uid: int) -> str:

@@ -67,14 +67,16 @@ class Result:
 
 
 class Image:
-    def __init__(self, tmp) -> None:
+    def __init__(self, tmp, python: str = sys.executable) -> None:
+        """python: the interpreter of /init (a non-root container needs one it can run)."""
         self.tmp = str(tmp)
         self.layer = os.path.join(self.tmp, "layer")
         self.outdir = os.path.join(self.tmp, "out")
         os.makedirs(self.outdir, mode=0o777, exist_ok=True)
         os.chmod(self.outdir, 0o777)
         shutil.copytree(os.path.join(ROOT, "overlays", "rootfs"), self.layer, symlinks=True)
-        write(os.path.join(self.layer, "init"), pyexec.script("init.__main__:main"), 0o755)
+        write(os.path.join(self.layer, "init"),
+              pyexec.script("init.__main__:main").replace(sys.executable, python), 0o755)
         table = dict(commands.COMMANDS)
         table.pop("/init", None)
         table.update(HELPERS)
