@@ -166,7 +166,22 @@ class Running:
             time.sleep(0.02)
 
     def signal(self, sig: int = signal.SIGTERM) -> None:
-        self.proc.send_signal(sig)
+        """As ``docker kill -s``: through the sandbox runner, which relays TERM, INT, HUP,
+        QUIT, USR1, USR2, WINCH; anything else straight to PID 1."""
+        relayed = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT,
+                   signal.SIGUSR1, signal.SIGUSR2, signal.SIGWINCH)
+        if sig in relayed:
+            self.proc.send_signal(sig)
+        else:
+            os.kill(self.pid1(), sig)
+
+    def pid1(self) -> int:
+        """The host pid of the container's PID 1 (runner -> keeper -> PID 1)."""
+        pid = self.proc.pid
+        for _ in range(2):
+            with open(f"/proc/{pid}/task/{pid}/children") as f:
+                pid = int(f.read().split()[0])
+        return pid
 
     def wait(self, timeout: float = TIMEOUT) -> Result:
         try:
