@@ -25,8 +25,8 @@ CONTROL_MULTICALL = "init.control.__main__:main"
 MULTICALL = frozenset({EXECLINE_MULTICALL, CONTROL_MULTICALL})
 
 COMMANDS: dict[str, str] = {
-    # PID 1 (placeholder until init/__main__.py exists: the build warns)
-    "/init": "init",
+    # PID 1
+    "/init": "init.__main__:main",
     # logging
     "s6-log": "logd.main:main",
     "s6-tai64nlocal": "logd.tai64nlocal",
@@ -45,17 +45,17 @@ COMMANDS: dict[str, str] = {
     "s6-rc": CONTROL_MULTICALL,
     "s6-rc-compile": CONTROL_MULTICALL,
     "s6-rc-init": CONTROL_MULTICALL,
+    # s6-overlay's helpers
+    "printcontenv": "init.helpers.printcontenv:main",
+    "with-retries": "init.helpers.with_retries:main",
+    "logutil-service": "init.helpers.logutil_service:main",
+    "logutil-newfifo": "init.helpers.logutil_newfifo:main",
     # the umbrella tool (s6py logs tail/cat/forward inside the container)
     "s6py": "init.cli:main",
 }
 
-PENDING: tuple[str, ...] = (
-    "printcontenv",
-    "with-retries",
-    "logutil-service",
-    "logutil-newfifo",
-    "s6-overlay-suexec",
-)
+# (s6-overlay-suexec is not a program here: PID 1 does its work, init/pid1/boot.py)
+PENDING: tuple[str, ...] = ()
 
 
 def image_path(name: str) -> str:

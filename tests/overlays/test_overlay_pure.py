@@ -101,7 +101,8 @@ def test_shim_without_path_falls_back(tmp_path):
 def test_table_covers_execline_control_and_logging():
     for name in list(EXECLINE) + ["execlineb", "s6-log", "s6-socklog", "ucspilogd", "s6-svc",
                                   "s6-svstat", "s6-svwait", "s6-svok", "s6-svscanctl", "s6-rc",
-                                  "s6-svscan", "with-contenv", "/init"]:
+                                  "s6-svscan", "with-contenv", "/init", "printcontenv",
+                                  "with-retries", "logutil-service", "logutil-newfifo"]:
         assert name in commands.COMMANDS, name
     assert not set(commands.PENDING) & set(commands.COMMANDS)
     assert commands.image_path("/init") == "init"
