@@ -117,6 +117,15 @@ class Image:
             fname = fname.replace("_", "-")
             self.file(f"{d}/{fname}", text, 0o755 if fname in ("run", "finish") else 0o644)
 
+    def clear_out(self) -> None:
+        """Empty /out between two runs of one image."""
+        for name in os.listdir(self.outdir):
+            path = os.path.join(self.outdir, name)
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path)
+            else:
+                os.unlink(path)
+
     # ------------------------------------------------------------ running
 
     def argv(self, cmd, env_vars: dict[str, str] | None, opts: list[str]) -> list[str]:
