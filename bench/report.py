@@ -54,8 +54,8 @@ TARGETS = [
     ("idle", "rss_kb", "g: idle RSS of one logger", ("abs", 16 * 1024, "KB")),
     ("startup", "ready_ms", "h: spawn to readiness (-d 3)", ("abs", 40, "ms")),
     ("startup", "first_ms", "h: spawn to first line on disk", ("abs", 45, "ms")),
-    ("syslog1", "dgram_s", "syslogd | logd, 1 sender (datagrams/s)", ("ratio>=", 1.0)),
-    ("syslog8", "dgram_s", "syslogd | logd, 8 senders (datagrams/s)", ("ratio>=", 1.0)),
+    ("syslog1", "dgram_s", "syslogd piped into logd, 1 sender (datagrams/s)", ("ratio>=", 1.0)),
+    ("syslog8", "dgram_s", "syslogd piped into logd, 8 senders (datagrams/s)", ("ratio>=", 1.0)),
 ]
 
 
