@@ -186,10 +186,12 @@ def start(argv: list[str], *, cwd: str | int | None = None, fds: dict[int, int] 
                 for tmp in temps:
                     os.close(tmp)
                 if ctty and new_session:
-                    try:
-                        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-                    except OSError:
-                        pass
+                    for steal in (0, 1):    # 1: take it from another session (root only)
+                        try:
+                            fcntl.ioctl(0, termios.TIOCSCTTY, steal)
+                            break
+                        except OSError:
+                            pass
                 if isinstance(cwd, int):
                     os.fchdir(cwd)
                 elif cwd is not None:

@@ -149,7 +149,7 @@ class Container:
             return
         svc = self.svscan.scanner.services.get(CATCHALL)
         if svc is not None:
-            svc.command(b"x")
+            svc.command(b"ux")    # a logger waiting for its restart must still drain the pipe
         self.stdio.restore_console()
         spawn.set_child_stdio({})
         self.catchall.close_writers()

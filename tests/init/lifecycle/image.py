@@ -67,8 +67,12 @@ class Result:
 
 
 class Image:
-    def __init__(self, tmp, python: str = sys.executable) -> None:
-        """python: the interpreter of /init (a non-root container needs one it can run)."""
+    def __init__(self, tmp, python: str = "") -> None:
+        """python: the interpreter of /init.  The system's by default, as in an image:
+        processes that drop privileges must still read its standard library (this
+        interpreter may live under /root)."""
+        python = python or ("/usr/bin/python3" if os.path.exists("/usr/bin/python3")
+                            else sys.executable)
         self.tmp = str(tmp)
         self.layer = os.path.join(self.tmp, "layer")
         self.outdir = os.path.join(self.tmp, "out")
