@@ -44,9 +44,11 @@ def _ssl_context(ca: str | None, cert: str | None, key: str | None, insecure: bo
               help="TLS: client key (PEM).")
 @click.option("--server-name", default=None, help="TLS: name to verify (default: the host).")
 @click.option("--insecure", is_flag=True, help="TLS: do not verify the collector (don't).")
-@click.option("--replay", type=click.IntRange(min=0), default=256 * 1024, show_default=True,
+@click.option("--replay", type=click.IntRange(min=0), default=None, metavar="BYTES",
               help="Bytes acknowledged by the collector's TCP that are still sent again "
-                   "after a failure (what it may have received but not yet processed).")
+                   "after a failure (what it may have received but not yet read).  Default: "
+                   "twice the largest receive window the collector advertised, at least "
+                   "256 KiB.")
 @click.option("--from-end", is_flag=True,
               help="Without a saved cursor, start at the end (default: ship what is kept).")
 @click.option("--oneshot", is_flag=True,

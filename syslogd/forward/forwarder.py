@@ -2,16 +2,33 @@
 
 Every batch sent is remembered with the reader's cursor after it and the
 connection's byte count at its end.  A batch is *committed* once the
-collector's TCP has acknowledged everything up to ``replay`` bytes past
-it, or once the link has been idle and fully acknowledged for ``settle``
-seconds: acknowledged bytes may still sit unread in the collector's
-socket buffer when it is stopped, and those are what the replay margin
-covers.  After a failure the reader goes back to the last committed
-cursor and sends from there: the lines between it and the failure are
-sent again and counted in ``resent`` (an upper bound of the duplicates
-the collector sees).  The committed cursor is saved (``state``) at most
-every ``sync_interval`` seconds and at exit, so a forwarder killed -9
-resends at most what it sent since the last save.
+collector's TCP has acknowledged everything up to a *replay margin* past
+it.  An acknowledgement is not a delivery: acknowledged bytes may still
+sit unread in the collector's socket receive buffer, and a collector
+stopped then, even gracefully, loses them (its kernel resets the
+connection).  That buffer holds at most about the receive window the
+collector advertises, so the margin is ``replay`` bytes when given, else
+the larger of ``REPLAY_FLOOR`` and ``WINDOW_FACTOR`` times the largest
+window the collector advertised on this connection (measured: a stalled
+rsyslog held 1.0-1.3 times that window unread, up to 600 kB on loopback,
+where a fixed 256 kB lost lines).  Being idle proves nothing (a collector
+may be stalled): nothing is committed past the margin for it.
+
+A connection ends with proof of delivery when the forwarder stops or, in
+``oneshot`` mode, has caught up: ``link.finish`` half-closes and a clean
+end of stream from the collector means it read every byte; then
+everything is committed.  Without that proof (TLS, a reset, a timeout) the
+uncommitted lines are sent again by the next run.
+
+After a failure the reader goes back to the last committed cursor and
+sends from there.  Every line sent again is counted in ``resent``: the
+lines past the committed cursor that were already sent once (on this
+connection or on earlier ones whose replay was cut short, or by the
+previous run: ``state`` keeps their number as ``unconfirmed``), an upper
+bound of the duplicates the collector sees.  The committed cursor is
+saved at most every ``sync_interval`` seconds and at exit, so a forwarder
+killed -9 resends at most what it sent since the last save (those lines,
+sent after the save, are not counted).
 
 New lines are noticed through filesystem events (``logd.reading.follow``);
 the loop also ticks every ``tick`` seconds while idle to move the commit
@@ -31,24 +48,28 @@ from syslogd.forward import state
 from syslogd.forward.transport import DatagramLink, LinkBroken, StreamLink
 
 READ_SIZE = 64 * 1024
+REPLAY_FLOOR = 256 * 1024
+WINDOW_FACTOR = 2
 
 
 class Forwarder:
     def __init__(self, logdir: str, target, builder: Callable[[bytes], bytes], state_path: str,
                  ssl_context: ssl.SSLContext | None = None, server_hostname: str | None = None,
-                 replay: int = 256 * 1024, settle: float = 1.0, sync_interval: float = 1.0,
+                 replay: int | None = None, sync_interval: float = 1.0,
                  from_end: bool = False, use_aiofiles: bool = False,
                  log: Callable[[str], None] | None = None, rate: int = 0) -> None:
         self.logdir, self.target, self.builder = logdir, target, builder
         self.state_path = state_path
         self.ssl_context, self.server_hostname = ssl_context, server_hostname
-        self.replay, self.settle, self.sync_interval = replay, settle, sync_interval
+        self.replay, self.sync_interval = replay, sync_interval
         self.from_end, self.use_aiofiles = from_end, use_aiofiles
         self.rate = rate
         self.log = log or (lambda msg: print(f"s6py forward: {msg}", file=sys.stderr, flush=True))
         self.counters = {"sent": 0, "resent": 0, "reconnects": 0, "failures": 0}
         self.tick = 0.2
         self._wake: asyncio.Event | None = None
+        self._inflight: deque = deque()  # (bytes sent at its end, cursor after it, lines)
+        self._again = 0  # lines past the committed cursor already sent once, not yet again
 
     # -- pieces -----------------------------------------------------------
     def _make_link(self):
@@ -62,16 +83,31 @@ class Forwarder:
         if self._wake is not None:
             self._wake.set()
 
+    def _unconfirmed(self) -> int:
+        """Lines past the committed cursor that have been sent at least once."""
+        return self._again + sum(n for _, _, n in self._inflight)
+
+    def _rewind(self) -> int:
+        """After a failure: everything past the committed cursor that was
+        sent (on this link, and by an earlier replay this link had not
+        reached yet) will be sent again; how many lines that is."""
+        self._again = self._unconfirmed()
+        self._inflight.clear()
+        return self._again
+
     def _save(self) -> None:
-        state.save(self.state_path, self.committed, self.counters)
+        state.save(self.state_path, self.committed, self.counters, self._unconfirmed())
         self._saved_at = time.monotonic()
         self._saved = self.committed
 
-    def _commit(self, link, inflight: deque, idle_since: float | None) -> None:
-        acked = link.acked()
-        settled = (idle_since is not None and acked >= link.sent
-                   and time.monotonic() - idle_since >= self.settle)
-        limit = link.sent if settled else acked - self.replay
+    def margin(self, link) -> int:
+        """Acknowledged bytes still sent again after a failure on ``link``."""
+        if self.replay is not None:
+            return self.replay
+        return max(REPLAY_FLOOR, WINDOW_FACTOR * link.peak_window)
+
+    def _commit(self, link, inflight: deque) -> None:
+        limit = link.acked() - self.margin(link)
         while inflight and inflight[0][0] <= limit:
             self.committed = inflight.popleft()[1]
         if self.committed is not self._saved and \
@@ -104,7 +140,7 @@ class Forwarder:
         loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
         reader = LogdirReader(self.logdir)
-        saved, counters = state.load(self.state_path)
+        saved, counters, self._again = state.load_all(self.state_path)
         self.counters.update({k: v for k, v in counters.items() if k in self.counters})
         if saved is not None:
             reader.restore(saved)
@@ -113,7 +149,8 @@ class Forwarder:
         self.committed = self._saved = reader.cursor()
         self._saved_at = time.monotonic()
         watcher = DirWatcher([self.logdir], wake=lambda: loop.call_soon_threadsafe(self._poke))
-        backoff, replaying, first = 0.1, 0, True
+        backoff, first = 0.1, True
+        inflight = self._inflight
         try:
             while not stop.is_set():
                 link = self._make_link()
@@ -130,17 +167,14 @@ class Forwarder:
                     self.counters["reconnects"] += 1
                     reader.restore(self.committed)
                 first = False
-                inflight: deque = deque()
                 try:
-                    done = await self._pump(link, reader, inflight, stop, oneshot, replaying)
+                    done = await self._pump(link, reader, inflight, stop, oneshot)
                 except (LinkBroken, OSError, ssl.SSLError) as exc:
                     self.counters["failures"] += 1
-                    replaying = sum(n for _, _, n in inflight)
-                    self.log(f"{self.target}: {exc}; {replaying} lines to send again")
+                    self.log(f"{self.target}: {exc}; {self._rewind()} lines to send again")
                     await link.close(graceful=False)
                     await self._sleep(stop, 0.1)
                     continue
-                await link.close()
                 if done:
                     break
         finally:
@@ -150,46 +184,51 @@ class Forwarder:
             reader.close()
         return 0
 
-    async def _pump(self, link, reader, inflight: deque, stop, oneshot: bool, replaying: int) -> bool:
-        idle_since: float | None = None
+    async def _pump(self, link, reader, inflight: deque, stop, oneshot: bool) -> bool:
         while True:
             if link.error is not None:
                 raise LinkBroken(link.error)
             if stop.is_set():
-                await self._drain(link, inflight)
+                await self._finish(link, inflight)
                 return True
             batch = await self._read(reader)
             self._report(reader)
             if batch is None:
-                if idle_since is None:
-                    idle_since = time.monotonic()
-                self._commit(link, inflight, idle_since)
-                if oneshot and not inflight:
-                    return True
+                self._commit(link, inflight)
+                if oneshot:
+                    # done unless the link broke while finishing (then replay);
+                    # without a proof (TLS) the next run sends the rest again
+                    if await self._finish(link, inflight) or link.error is None:
+                        return True
+                    raise LinkBroken(link.error)
                 await self._idle(stop)
                 continue
-            idle_since = None
             messages = [self.builder(line) for line in batch.lines]
-            await link.send(messages)
-            n = len(messages)
-            self.counters["sent"] += n
-            if replaying:
-                again = min(replaying, n)
-                self.counters["resent"] += again
-                replaying -= again
-            inflight.append((link.sent, reader.cursor(), n))
-            self._commit(link, inflight, None)
+            before = link.sent
+            try:
+                await link.send(messages)
+            finally:
+                if link.sent != before:  # handed over, even if the link broke just after
+                    self._account(link, reader, inflight, len(messages))
+            self._commit(link, inflight)
 
-    async def _drain(self, link, inflight: deque) -> None:
-        """At exit: wait (a little) for the collector to acknowledge, then
-        commit what it did."""
-        deadline = time.monotonic() + 2.0
-        while link.acked() < link.sent and time.monotonic() < deadline and link.error is None:
-            await asyncio.sleep(0.01)
-        if link.error is None and link.acked() >= link.sent:
-            await link.close()
+    def _account(self, link, reader, inflight: deque, n: int) -> None:
+        self.counters["sent"] += n
+        if self._again:
+            again = min(self._again, n)
+            self.counters["resent"] += again
+            self._again -= again
+        inflight.append((link.sent, reader.cursor(), n))
+
+    async def _finish(self, link, inflight: deque) -> bool:
+        """End ``link``: everything is committed if the collector proves it
+        read everything, else what the margin allows."""
+        if await link.finish():
             while inflight:
                 self.committed = inflight.popleft()[1]
+            return True
+        self._commit(link, inflight)
+        return False
 
     async def _sleep(self, stop: asyncio.Event, seconds: float) -> None:
         try:

@@ -1,7 +1,9 @@
 """The forwarder's persistent cursor: where the collector has got to.
 
 One small JSON file per logdir: the reader's ``Cursor`` (see
-``logd.reading.cursor``) plus counters.  Written durably: to a temporary
+``logd.reading.cursor``), counters, and ``unconfirmed``: how many lines
+past the cursor had already been sent (the next run sends them again and
+counts them as resent).  Written durably: to a temporary
 name, ``fsync``, ``rename`` over the old one, ``fsync`` of the directory,
 so a crash leaves either the old cursor or the new one, never half of one.
 
@@ -31,22 +33,30 @@ def default_state_path(logdir: str, state_dir: str | None = None) -> str:
 
 def load(path: str) -> tuple[Cursor | None, dict]:
     """``(cursor, counters)``; ``(None, {})`` when there is no state yet."""
+    cursor, counters, _ = load_all(path)
+    return cursor, counters
+
+
+def load_all(path: str) -> tuple[Cursor | None, dict, int]:
+    """``(cursor, counters, unconfirmed)``; ``(None, {}, 0)`` without state."""
     try:
         with open(path, "rb") as f:
             data = json.loads(f.read())
     except FileNotFoundError:
-        return None, {}
+        return None, {}, 0
     except ValueError as exc:
         raise ValueError(f"{path}: corrupt forwarder state: {exc}") from None
-    return Cursor.from_json(data["cursor"]), dict(data.get("counters", {}))
+    return (Cursor.from_json(data["cursor"]), dict(data.get("counters", {})),
+            int(data.get("unconfirmed", 0)))
 
 
-def save(path: str, cursor: Cursor, counters: dict) -> None:
+def save(path: str, cursor: Cursor, counters: dict, unconfirmed: int = 0) -> None:
     """Replace the state file atomically and durably."""
     directory = os.path.dirname(path) or "."
     os.makedirs(directory, exist_ok=True)
     tmp = f"{path}.tmp"
-    data = json.dumps({"cursor": cursor.to_json(), "counters": counters}).encode()
+    data = json.dumps({"cursor": cursor.to_json(), "counters": counters,
+                       "unconfirmed": unconfirmed}).encode()
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
     try:
         os.write(fd, data)

@@ -7,7 +7,11 @@ imuxsock/imklog, so the system's /dev/log is never touched.  Every message
 is written to one file with its header fields; stopped by SIGTERM to the
 PID it wrote.  Its main queue is drained at a stop rather than dropped
 after rsyslog's default 1.5 s: the forwarder cannot know what a collector
-threw away after taking it.
+threw away after taking it.  The action has no queue of its own (rsyslog's
+default for an action is "Direct": the main queue's workers write the file
+themselves), so there is no second queue to drain.  What rsyslogd has not
+read from its socket when it stops is lost with a reset: that is the
+forwarder's to send again.
 """
 from __future__ import annotations
 
@@ -132,9 +136,16 @@ class Rsyslog:
         except OSError:
             return False
 
+    def pause(self) -> None:
+        """Stall it (SIGSTOP): its kernel goes on acknowledging what arrives."""
+        assert self.proc is not None
+        os.kill(self.proc.pid, signal.SIGSTOP)
+
     def stop(self) -> None:
+        """Stop it gracefully (SIGTERM), even when paused."""
         if self.proc is not None and self.proc.poll() is None:
             os.kill(self.proc.pid, signal.SIGTERM)
+            os.kill(self.proc.pid, signal.SIGCONT)
             self.proc.wait(20)
         if self.proc is not None and self.proc.stderr:
             self.errors = self.proc.stderr.read().decode(errors="replace")

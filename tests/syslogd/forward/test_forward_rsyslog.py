@@ -4,7 +4,9 @@ A running logd writes numbered lines into a logdir with a small rotation
 size; the forwarder ships them; rsyslogd is stopped for a while (lines
 keep coming and rotating), then started again on the same port.  Every
 line must arrive; duplicates are counted and must not exceed what the
-forwarder says it sent again.
+forwarder says it sent again.  Stopped while stalled, rsyslogd holds
+lines its kernel acknowledged but it never read: those too must come
+again.
 """
 from __future__ import annotations
 
@@ -24,9 +26,12 @@ from .collector import RSYSLOGD, Rsyslog, make_tls_files, tls_driver
 pytestmark = pytest.mark.skipif(RSYSLOGD is None, reason="rsyslog not installed "
                                 "(apt-get install rsyslog rsyslog-openssl)")
 NUM = re.compile(r" (\d{8}) x+$")
+LOGGED = re.compile(rb" (\d{8}) x+$")
 
 
 def start_forwarder(logdir, url, state, *extra) -> subprocess.Popen:
+    # the logger creates the logdir: the forwarder refuses a missing one
+    assert wait_until(lambda: logdir.is_dir(), 30), f"{logdir} never appeared"
     return subprocess.Popen([sys.executable, "-m", "syslogd.forward", str(logdir), "--to", url,
                              "--state", str(state), "--hostname", "testhost", *map(str, extra)],
                             env=env(), stderr=subprocess.PIPE)
@@ -43,6 +48,26 @@ def wait_until(pred, timeout=60.0) -> bool:
 
 def numbers(rs: Rsyslog) -> list[int]:
     return [int(m.group(1)) for m in map(NUM.search, rs.received()) if m]
+
+
+def logged(logdir) -> set[int]:
+    """The numbers in the logdir: what the forwarder had to ship."""
+    from logd.reading.reader import LogdirReader
+
+    reader, found = LogdirReader(str(logdir)), set()
+    try:
+        while (batch := reader.read()) is not None:
+            found.update(int(m.group(1)) for m in map(LOGGED.search, batch.lines) if m)
+    finally:
+        reader.close()
+    return found
+
+
+def lost(rs: Rsyslog, logdir, total: int) -> str:
+    missing = sorted(set(range(total)) - set(numbers(rs)))
+    unlogged = set(missing) - logged(logdir)
+    return (f"{len(missing)} missing, from {missing[:1]} to {missing[-1:]} "
+            f"({len(unlogged)} of them not in the logdir either)")
 
 
 def paced(proc, first, count, step=250):
@@ -85,8 +110,7 @@ def test_collector_stopped_mid_stream_nothing_lost(tmp_path, proto):
         assert logger.wait(60) == 0
         arrived = wait_until(lambda: set(numbers(rs)) >= set(range(total)))
         counters = stop_forwarder(fwd, state)
-        missing = sorted(set(range(total)) - set(numbers(rs)))
-        assert arrived, f"{len(missing)} missing, from {missing[:1]} to {missing[-1:]}"
+        assert arrived, lost(rs, tmp_path / "log", total)
     finally:
         if fwd.poll() is None:
             fwd.kill()
@@ -101,6 +125,50 @@ def test_collector_stopped_mid_stream_nothing_lost(tmp_path, proto):
     assert counters["sent"] == total + counters["resent"]
     first = rs.received()[0].split(" ")
     assert first[0] == "13" and first[2:4] == ["testhost", "svc"]
+
+
+@pytest.mark.parametrize("proto", ["tcp", "tls"])
+def test_collector_stalled_then_stopped_nothing_lost(tmp_path, proto):
+    """rsyslogd stalls (SIGSTOP) while lines keep coming, for longer than a
+    second of idleness, and is then stopped gracefully: what its kernel
+    acknowledged but it never read (up to its receive buffer, hundreds of
+    kB) is reset away, and must be sent again."""
+    if proto == "tls" and tls_driver() is None:
+        pytest.skip("no rsyslog TLS driver (apt-get install rsyslog-openssl)")
+    tls = make_tls_files(tmp_path / "pki") if proto == "tls" else None
+    rs = Rsyslog(tmp_path / "rs", "tcp", tls).start()
+    logger = start_logger(["n1000", "s20000", "t", "./log"], tmp_path)
+    state = tmp_path / "state" / "cursor.json"
+    extra = ["--app-name", "svc"]
+    extra += ["--ca", tls["ca"], "--server-name", "localhost"] if tls else []
+    fwd = start_forwarder(tmp_path / "log", f"{proto}://127.0.0.1:{rs.port}", state, *extra)
+    total = 42000
+    try:
+        paced(logger, 0, 20000)  # the collector keeps up: its receive buffer grows
+        assert wait_until(lambda: len(numbers(rs)) >= 20000)
+        rs.pause()
+        paced(logger, 20000, 20000)
+        time.sleep(1.5)  # everything its kernel took is acknowledged, the link idle
+        rs.stop()
+        paced(logger, 40000, 2000)
+        rs.start()
+        logger.stdin.close()
+        assert logger.wait(60) == 0
+        arrived = wait_until(lambda: set(numbers(rs)) >= set(range(total)))
+        counters = stop_forwarder(fwd, state)
+        assert arrived, lost(rs, tmp_path / "log", total)
+    finally:
+        if fwd.poll() is None:
+            fwd.kill()
+            fwd.wait()
+        rs.stop()
+    got = numbers(rs)
+    dups = len(got) - len(set(got))
+    print(f"{proto}: {len(got)} received, {dups} duplicates, counters {counters}")
+    assert sorted(set(got)) == list(range(total))
+    assert counters["failures"] >= 1 and counters["reconnects"] >= 1
+    assert dups <= counters["resent"]
+    assert counters["sent"] == total + counters["resent"]
 
 
 def test_tls_verifies_the_collector_by_default(tmp_path):
