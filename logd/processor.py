@@ -21,14 +21,26 @@ from logd.childproc import reset_signals
 
 
 def processor_argv(kind: str, text: str) -> list[str]:
+    """execlineb from PATH (or the overlay's /command), else ours.
+
+    A logger started by logutil-service has an empty environment, so PATH
+    may not lead anywhere; and under the overlay's ``python3 -I -S`` shims
+    ``-m init.execline`` would not find our packages: the fallback puts
+    this logger's own import root on the path.
+    """
     if kind == "?":
         return ["/bin/sh", "-c", text]
     import shutil
 
     execlineb = shutil.which("execlineb")
+    if not execlineb and os.access("/command/execlineb", os.X_OK):
+        execlineb = "/command/execlineb"
     if execlineb:
         return [execlineb, "-Pc", text]
-    return [sys.executable, "-m", "init.execline", "-Pc", text]
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    code = ("import sys; sys.path.insert(0, %r); "
+            "from init.execline.execlineb import main; main(sys.argv[1:])" % root)
+    return [sys.executable, "-S", "-c", code, "-Pc", text]
 
 
 def spawn(logdir: str, kind: str, text: str) -> int:
