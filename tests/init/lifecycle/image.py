@@ -62,6 +62,9 @@ class Result:
         except FileNotFoundError:
             return ""
 
+    def exists(self, name: str) -> bool:
+        return os.path.exists(os.path.join(self.outdir, name))
+
     def __repr__(self) -> str:
         return f"Result(code={self.code}, out={self.out!r}, err={self.err!r})"
 

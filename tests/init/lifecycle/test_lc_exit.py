@@ -1,7 +1,6 @@
 """The container's exit code in every case init.md §15.5 lists, and the signals of §6.2."""
 from __future__ import annotations
 
-import os
 import signal
 
 import pytest
@@ -84,8 +83,8 @@ def test_behaviour_if_stage2_fails_cont_init(image, b, code, cmd_ran):
     r = image.run("sh", "-c", "touch /out/cmd-ran; exit 4",
                   env={"S6_BEHAVIOUR_IF_STAGE2_FAILS": b})
     assert r.code == code, r
-    assert os.path.exists(r.outdir + "/second-ran")        # every script runs
-    assert os.path.exists(r.outdir + "/cmd-ran") is cmd_ran
+    assert r.exists("second-ran")        # every script runs
+    assert r.exists("cmd-ran") is cmd_ran
     assert ("cont-init: warning: some scripts exited nonzero" in r.err) is (b != "0")
     assert ("rc.init: fatal: stopping the container." in r.err) is (b == "2")
 
@@ -105,7 +104,7 @@ def test_global_timeout_gives_2(image):
     r = image.run("touch", "/out/cmd-ran", env={"S6_BEHAVIOUR_IF_STAGE2_FAILS": "2",
                                                "S6_CMD_WAIT_FOR_SERVICES_MAXTIME": "300"})
     assert r.code == 2 and "s6-rc: fatal: timed out" in r.err, r
-    assert r.file("cmd-ran") == ""
+    assert not r.exists("cmd-ran")
 
 
 @pytest.mark.parametrize("sig,code", [(signal.SIGINT, 129), (signal.SIGUSR1, 130),

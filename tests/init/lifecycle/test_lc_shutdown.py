@@ -1,7 +1,6 @@
 """Stage 3 and PID 1's duties: grace times, the final TERM/KILL, reaping, subreaper mode, fds."""
 from __future__ import annotations
 
-import os
 import signal
 import time
 
@@ -113,8 +112,8 @@ def test_docker_stop_during_boot(image):
         c.signal(signal.SIGTERM)
         r = c.wait()
     assert r.code == 0, r
-    assert not os.path.exists(os.path.join(r.outdir, "cmd-ran"))
-    assert os.path.exists(os.path.join(r.outdir, "finished"))
+    assert not r.exists("cmd-ran")
+    assert r.exists("finished")
 
 
 def test_wait_for_closing_fd_and_sync_disks(image):
