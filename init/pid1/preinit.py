@@ -95,10 +95,10 @@ class Preinit:
             os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644))
         except OSError:
             self.info("creating a tmpfs on /run")
-            err = _mount("tmpfs", "/run", "tmpfs", 0, "exec,mode=0755")
+            err = _mount("tmpfs", "/run", "tmpfs", 0, "mode=0755")   # exec: no MS_NOEXEC
             if err:
                 raise self.fatal(f"unable to mount a tmpfs on /run: {os.strerror(err)}", 111,
-                                 help_text=True) from None
+                                 help_text=err in (1, 13)) from None
             return
         self.info("writable /run. Checking for executability.")
         try:

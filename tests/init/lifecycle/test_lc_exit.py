@@ -147,3 +147,15 @@ def test_require_pid1_refuses_a_subreaper(image):
                   opts=["--entrypoint", "/bin/sh"], env={"S6_REQUIRE_PID1": "1"})
     assert r.file("code") == "init=100\n", r
     assert "s6-overlay-suexec: fatal: can only run as pid 1" in r.err
+
+
+def test_legacy_services_that_never_get_ready(image):
+    image.legacy("slow", "#!/bin/sh\nexec sleep 1000\n", notification_fd="3\n")
+    env = {"S6_CMD_WAIT_FOR_SERVICES": "1", "S6_CMD_WAIT_FOR_SERVICES_MAXTIME": "400",
+           "S6_SERVICES_READYTIME": "10"}
+    r = image.run("touch", "/out/cmd-ran", env=dict(env, S6_BEHAVIOUR_IF_STAGE2_FAILS="2"))
+    assert r.code in (1, 2), r     # services-up fails (1), or the global timeout wins (2)
+    assert not r.exists("cmd-ran")
+    r = image.run("touch", "/out/cmd-ran", env=dict(env, S6_CMD_WAIT_FOR_SERVICES_MAXTIME="0",
+                                                    S6_CMD_WAIT_FOR_SERVICES="0"))
+    assert r.code == 0 and r.exists("cmd-ran"), r
