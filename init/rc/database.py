@@ -6,20 +6,20 @@ data and queries; reading/writing the directory is in ``compiled.py``.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from init.rc.record import asdict, factory, record
 
 RUNNER = "s6rc-oneshot-runner"
 FDHOLDER = "s6rc-fdholder"
 FORMAT = 1
 
 
-@dataclass
+@record
 class Atom:
     """An atomic service: a oneshot or a longrun."""
 
     name: str
     type: str
-    deps: list[str] = field(default_factory=list)     # direct atomic dependencies
+    deps: list[str] = factory(list)     # direct atomic dependencies
     essential: bool = False
     timeout_up: int = 0
     timeout_down: int = 0
@@ -28,17 +28,17 @@ class Atom:
     up_argv: list[str] | None = None      # ... and as lexed at compile time (run directly)
     down_argv: list[str] | None = None
     producer_for: str | None = None
-    consumer_for: list[str] = field(default_factory=list)
+    consumer_for: list[str] = factory(list)
     notification: bool = False
     internal: bool = False   # s6rc-oneshot-runner, s6rc-fdholder: no process in s6py
     source: str = ""         # definition directory it came from
 
 
-@dataclass
+@record
 class Database:
-    atoms: dict[str, Atom] = field(default_factory=dict)
-    bundles: dict[str, list[str]] = field(default_factory=dict)
-    _rdeps: dict[str, list[str]] | None = field(default=None, repr=False, compare=False)
+    atoms: dict[str, Atom] = factory(dict)
+    bundles: dict[str, list[str]] = factory(dict)
+    _rdeps: dict[str, list[str]] | None = None
 
     def names(self) -> list[str]:
         return sorted(set(self.atoms) | set(self.bundles))

@@ -14,12 +14,11 @@ succeed at once, with the usual messages.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from init.rc.plan import Plan, UnknownName, closure, select
+from init.rc.record import factory, record
 
 
-@dataclass
+@record
 class ChangeRequest:
     names: list[str]
     up: bool = True
@@ -28,7 +27,7 @@ class ChangeRequest:
     force_essential: bool = False  # -D: stop essential services too
     verbosity: int = 2
     dry_run: bool = False         # -n (kept for completeness)
-    stdio: dict[int, int] = field(default_factory=dict)
+    stdio: dict[int, int] = factory(dict)
 
 
 class Change:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass, field
 
 from init.rc.errors import CompileError
+from init.rc.record import factory, record
 
 TYPES = ("oneshot", "longrun", "bundle")
 RESERVED = ("s6rc-", "s6-rc-")
@@ -21,7 +21,7 @@ LONGRUN_COPIED = ("down-signal", "reload-signal", "flag-timeout-killpg", "flag-n
 LONGRUN_DIRS = ("data", "env", "template")
 
 
-@dataclass
+@record
 class Definition:
     """One service as written in a source (names unresolved)."""
 
@@ -31,18 +31,18 @@ class Definition:
     path: str = ""                      # SRC/NAME, for messages and copying
     essential: bool = False
     recommended: bool = False
-    deps: list[str] = field(default_factory=list)
-    contents: list[str] = field(default_factory=list)
+    deps: list[str] = factory(list)
+    contents: list[str] = factory(list)
     timeout_up: int = 0
     timeout_down: int = 0
     up: str | None = None               # oneshot command lines (raw text)
     down: str | None = None
     up_argv: list[str] | None = None    # ... and lexed (checked at compile time)
     down_argv: list[str] | None = None
-    longrun: dict[str, int] = field(default_factory=dict)   # notification-fd, ...
-    copied: list[str] = field(default_factory=list)         # files/dirs copied as is
+    longrun: dict[str, int] = factory(dict)   # notification-fd, ...
+    copied: list[str] = factory(list)         # files/dirs copied as is
     producer_for: str | None = None
-    consumer_for: list[str] = field(default_factory=list)
+    consumer_for: list[str] = factory(list)
     pipeline_name: str | None = None
 
 
