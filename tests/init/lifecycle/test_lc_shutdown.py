@@ -1,6 +1,7 @@
 """Stage 3 and PID 1's duties: grace times, the final TERM/KILL, reaping, subreaper mode, fds."""
 from __future__ import annotations
 
+import os
 import signal
 import time
 
@@ -122,3 +123,20 @@ def test_wait_for_closing_fd_and_sync_disks(image):
     r = image.run("-c", outer, opts=["--entrypoint", "/bin/sh"],
                   env={"S6_WAIT_FOR_CLOSING_FD": "5", "S6_SYNC_DISKS": "1"})
     assert r.file("cmd") == "after\n", r
+
+
+@pytest.mark.skipif(not os.path.exists("/usr/bin/strace"), reason="needs strace")
+@pytest.mark.parametrize("value,synced", [("1", True), ("0", False)])
+def test_sync_disks(image, value, synced):
+    r = image.run("-c", "strace -f -qq -e trace=sync -o /out/trace /init true",
+                  opts=["--entrypoint", "/bin/sh"], env={"S6_SYNC_DISKS": value})
+    assert ("sync()" in r.file("trace")) is synced, r      # at every stop (DECISIONS #7)
+
+
+def test_services_readytime_is_waited_before_the_readiness_check(image):
+    image.legacy("svc", "#!/bin/sh\nexec sleep 1000\n")
+    image.script("/etc/cont-init.d/10", "#!/bin/sh\ndate +%s.%N > /out/t0\n")
+    r = image.run("sh", "-c", "date +%s.%N > /out/t1",
+                  env={"S6_CMD_WAIT_FOR_SERVICES": "1", "S6_SERVICES_READYTIME": "800"})
+    assert r.code == 0, r
+    assert float(r.file("t1")) - float(r.file("t0")) >= 0.8
