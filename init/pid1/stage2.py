@@ -113,6 +113,8 @@ class Stage2:
             self.c.say(f"s6-rc-init: fatal: unable to initialise {rules.LIVE}: {why}")
             return self._end()
         mgr.driver.inproc = inproc()
+        if not os.environ.get("S6PY_EXECLINEB"):   # ours: no interpreter start per oneshot
+            mgr.driver.fork_runner = "init.execline.execlineb:main"
         from init.rc.engine import ChangeRequest
         timeout = digits(self.var("S6_CMD_WAIT_FOR_SERVICES_MAXTIME"), 0)
         req = ChangeRequest(names=["top"], up=True, timeout_ms=timeout, verbosity=self.v,

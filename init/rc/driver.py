@@ -9,7 +9,9 @@ whoever asked for the change.  By default the command line is handed to
 execlineb (``-P -c``); ``runner=None`` execs the argv lexed at compile time
 directly, as s6-rc does.  ``inproc`` maps a one-word command line (a
 script path) to ``module:function``: PID 1 runs those in a forked child
-without an exec (its own legacy scripts: fix-attrs, cont-init, ...).
+without an exec (its own legacy scripts: fix-attrs, cont-init, ...);
+``fork_runner`` (``module:function`` of an execlineb) does the same for
+every other command line, instead of starting an interpreter for ``runner``.
 """
 from __future__ import annotations
 
@@ -39,6 +41,7 @@ class TreeDriver:
         self.runner = runner
         self.spawner = spawner
         self.inproc: dict[str, str] = {}
+        self.fork_runner: str | None = None
 
     # ------------------------------------------------------------ longruns
 
@@ -97,8 +100,10 @@ class TreeDriver:
         env = dict(_spawn.original_environ())
         env["RC_NAME"] = name
         target = self.inproc.get(argv[0]) if len(argv) == 1 else None
+        full = list(argv)
+        if target is None and self.fork_runner is not None:
+            target, full = self.fork_runner, ["execlineb", "-P", "-c", text]
         if target is not None:
-            full = list(argv)
             try:
                 pid = _spawn.fork_call(target, full, cwd=self.live.path, fds=stdio, env=env)
             except OSError as e:
