@@ -76,7 +76,7 @@ def test_logging_script_stamps_of_the_catch_all(image, script, pattern):
 
 def test_catchall_user(image):
     r = image.run("sh", "-c", "echo marker-line; " + WAIT_LOG.format(marker="marker-line")
-                  + "; ps -o user= -p $(s6-svstat -p /run/service/s6-svscan-log) > /out/user",
+                  + "; stat -c %U /proc/$(s6-svstat -p /run/service/s6-svscan-log) > /out/user",
                   env={"S6_LOGGING": "2", "S6_CATCHALL_USER": "nobody"})
     assert r.code == 0, r
     assert r.file("logdir") == "nobody 2750\n"
@@ -110,14 +110,14 @@ def test_catch_all_keeps_everything_across_logger_kills_and_the_end(image):
 def test_cmd_use_terminal(image):
     # `script` gives the container a terminal (its pty, made inside the namespace)
     show = ("#!/bin/sh\ntest -t 1 && echo out-tty > /out/o; test -t 0 && echo in-tty >> /out/o\n"
-            "ps -o tty= -p $$ >> /out/o; echo to-the-terminal\n")
+            "awk '{print \"tty=\" $7}' /proc/$$/stat >> /out/o; echo to-the-terminal\n")
     image.script("/usr/local/bin/show", show)
     outer = "script -qec '/init show' /dev/null > /out/term"
     r = image.run("-c", outer, opts=["--entrypoint", "/bin/sh"],
                   env={"S6_LOGGING": "2", "S6_CMD_USE_TERMINAL": "1"})
     o = r.file("o").split("\n")
     assert o[0] == "out-tty" and o[1] == "in-tty", r
-    assert o[2].startswith("pts/")          # the terminal is the CMD's controlling one
+    assert o[2] not in ("tty=0", "")       # the terminal is the CMD's controlling one
     assert "to-the-terminal" in r.file("term")
     image.clear_out()
     r = image.run("-c", outer, opts=["--entrypoint", "/bin/sh"], env={"S6_LOGGING": "2"})
@@ -132,7 +132,7 @@ def test_logutil_service_logs_as_nobody_with_the_script(image):
                  "sleep 0.01; done\n", log__run="#!/bin/sh\nexec logutil-service /var/log/app\n")
     cmd = ("while test $(ls /var/log/app | grep -c '^@') -lt 2; do sleep 0.05; done; "
            "ls -l /var/log/app > /out/ls; cat /var/log/app/current > /out/current; "
-           "ps -o user= -p $(s6-svstat -p /run/service/app/log) > /out/user")
+           "stat -c %U /proc/$(s6-svstat -p /run/service/app/log) > /out/user")
     r = image.run("sh", "-c", cmd, env={"S6_LOGGING_SCRIPT": "n2 s300 t"})
     assert r.code == 0, r
     assert r.file("user") == "nobody\n"

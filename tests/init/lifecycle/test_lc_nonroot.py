@@ -53,10 +53,10 @@ def test_logged_service_and_catch_all_run_as_the_user_and_say_so_once(image):
     image.legacy("app", "#!/bin/sh\nexec 2>&1\nwhile :; do echo app-line; sleep 0.02; done\n",
                  log__run="#!/bin/sh\nexec logutil-service /run/applog\n")
     cmd = ("while ! grep -q app-line /run/applog/current 2>/dev/null; do sleep 0.02; done; "
-           "ps -o user= -p $(s6-svstat -p /run/service/app/log) > /out/user; "
+           "stat -c %U /proc/$(s6-svstat -p /run/service/app/log) > /out/user; "
            "kill $(s6-svstat -p /run/service/app/log); "        # the logger restarts
            "sleep 1.5; s6-svstat /run/service/app/log > /out/stat; "
-           "ps -o user= -p $(s6-svstat -p /run/service/s6-svscan-log) > /out/catchall")
+           "stat -c %U /proc/$(s6-svstat -p /run/service/s6-svscan-log) > /out/catchall")
     r = image.run("sh", "-c", cmd, opts=USER + RUN1777,
                   env={"S6_LOGGING": "1", "S6_CATCHALL_USER": "nobody"})
     assert r.code == 0, r
