@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 from init.pid1 import preinit_rules as rules
+from init.pid1.sysops import group_name, mount, mount_options, rmrf, rmtree, user_name
 
 PROG = rules.PROG
 
@@ -58,10 +59,10 @@ class Preinit:
         """Raise Fatal(code) if the container cannot start."""
         self.make_run()
         st = os.stat("/run")
-        self.info(f"container permissions: uid={self.uid} ({_user(self.uid)}), euid={self.euid}, "
-                  f"gid={self.gid} ({_group(self.gid)}), egid={self.egid}")
-        self.info(f"/run permissions: uid={st.st_uid} ({_user(st.st_uid)}), gid={st.st_gid} "
-                  f"({_group(st.st_gid)}), perms={rules.perms(st.st_mode)}")
+        self.info(f"container permissions: uid={self.uid} ({user_name(self.uid)}), euid={self.euid}, "
+                  f"gid={self.gid} ({group_name(self.gid)}), egid={self.egid}")
+        self.info(f"/run permissions: uid={st.st_uid} ({user_name(st.st_uid)}), gid={st.st_gid} "
+                  f"({group_name(st.st_gid)}), perms={rules.perms(st.st_mode)}")
         action, text = rules.ownership(st.st_uid, st.st_gid, st.st_mode & 0o7777, self.uid,
                                        self.gid, self.euid, self.egid, self.world_ok)
         if action == "fatal":
@@ -95,7 +96,7 @@ class Preinit:
             os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644))
         except OSError:
             self.info("creating a tmpfs on /run")
-            err = _mount("tmpfs", "/run", "tmpfs", 0, "mode=0755")   # exec: no MS_NOEXEC
+            err = mount("tmpfs", "/run", "tmpfs", 0, "mode=0755")   # exec: no MS_NOEXEC
             if err:
                 raise self.fatal(f"unable to mount a tmpfs on /run: {os.strerror(err)}", 111,
                                  help_text=err in (1, 13)) from None
@@ -105,9 +106,9 @@ class Preinit:
             os.unlink(probe)
         except OSError:
             pass
-        options = _mount_options("/run")
+        options = mount_options("/run")
         flags = rules.remount_rw_exec_flags(options or "")
-        if _mount("tmpfs", "/run", None, flags, None) == 0:
+        if mount("tmpfs", "/run", None, flags, None) == 0:
             return
         if options is None:
             self.warning("unable to find /run in /proc/mounts, check that your container manager "
@@ -140,7 +141,7 @@ class Preinit:
             raise self.fatal(f"unable to list /run: {e.strerror}", 111) from None
         for name in names:
             if name in ("s6", "service", "uncaught-logs") or name.startswith("s6-rc"):
-                _rmrf(os.path.join("/run", name))
+                rmrf(os.path.join("/run", name))
         for d in ("/run/s6", "/run/service"):
             try:
                 os.mkdir(d, 0o755)
@@ -148,69 +149,3 @@ class Preinit:
             except OSError as e:
                 raise self.fatal(f"unable to mkdir {d}: {e.strerror}", 111,
                                  help_text=e.errno in (1, 13, 30)) from None
-
-
-def _rmrf(path: str) -> None:
-    rmtree(path, strict=False)
-
-
-def rmtree(path: str, strict: bool) -> None:
-    """``rm -rf`` without shutil (which brings fnmatch and re into PID 1's start-up)."""
-    try:
-        if not os.path.isdir(path) or os.path.islink(path):
-            if os.path.lexists(path):
-                os.unlink(path)
-            return
-        with os.scandir(path) as it:
-            entries = list(it)
-        for e in entries:
-            if e.is_dir(follow_symlinks=False):
-                rmtree(e.path, strict)
-            else:
-                os.unlink(e.path)
-        os.rmdir(path)
-    except OSError:
-        if strict:
-            raise
-
-
-def _user(uid: int) -> str:
-    import pwd
-    try:
-        return pwd.getpwuid(uid).pw_name
-    except (KeyError, OverflowError):
-        return ""
-
-
-def _group(gid: int) -> str:
-    import grp
-    try:
-        return grp.getgrgid(gid).gr_name
-    except (KeyError, OverflowError):
-        return ""
-
-
-def _mount_options(target: str) -> str | None:
-    """The options of the last mount on target in /proc/self/mounts, None if absent."""
-    found = None
-    try:
-        with open("/proc/self/mounts") as f:
-            for line in f:
-                parts = line.split()
-                if len(parts) >= 4 and parts[1] == target:
-                    found = parts[3]
-    except OSError:
-        return None
-    return found
-
-
-def _mount(source: str, target: str, fstype: str | None, flags: int, data: str | None) -> int:
-    """mount(2); 0 or the errno.  ctypes only on this (rare) path."""
-    import ctypes
-    libc = ctypes.CDLL(None, use_errno=True)
-
-    def enc(s: str | None) -> bytes | None:
-        return None if s is None else s.encode()
-
-    r = libc.mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data))
-    return ctypes.get_errno() if r != 0 else 0
