@@ -41,7 +41,7 @@ def build(out: str, source_date_epoch: int | None, sites: tuple[str, ...],
         written, warnings = run(out, source_date_epoch, list(sites) or None, python_floor)
     except BuildError as e:
         sys.stderr.write(f"s6py overlay build: fatal: {e}\n")
-        sys.exit(1)
+        sys.exit(111)
     for w in warnings:
         sys.stderr.write(f"s6py overlay build: warning: {w}\n")
     for path in written:
