@@ -13,7 +13,8 @@ before its opening fence, invisible on a rendered page::
 text users copy, and an edit to the README that breaks an example breaks a
 test.  A name starting with ``/`` is a file's path in the image (``place``
 writes it into a layer); other names are transcripts, Dockerfiles or lists
-that a test reads with ``transcript``, ``dockerfile`` or ``paths``.
+that a test reads with ``transcript``, ``dockerfile`` or ``paths``.  Two
+versions of one file carry a note: ``/etc/services.d/myapp/finish (exit code)``.
 """
 from __future__ import annotations
 
@@ -65,6 +66,20 @@ def blocks(text: str) -> dict[str, str]:
 def load(path: str = README) -> dict[str, str]:
     with open(path, encoding="utf-8") as f:
         return blocks(f.read())
+
+
+def image_path(name: str) -> str:
+    """``/etc/services.d/myapp/finish (exit code)`` -> ``/etc/services.d/myapp/finish``: two
+    versions of one file are told apart by a note in parentheses after the path."""
+    if not name.startswith("/"):
+        raise ReadmeError(f"example {name!r} is not a file in the image")
+    return re.sub(r"\s+\(.*\)$", "", name)
+
+
+def under(found: dict[str, str], prefix: str) -> dict[str, str]:
+    """The files (image path -> text) whose path starts with prefix, variants left out."""
+    return {name: text for name, text in found.items()
+            if name.startswith(prefix) and image_path(name) == name}
 
 
 def mode(text: str) -> int:

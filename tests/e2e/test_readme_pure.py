@@ -77,6 +77,19 @@ def test_place_writes_under_root_with_mode(tmp_path):
         assert f.read() == "oneshot\n"
 
 
+def test_image_path_drops_the_variant_note():
+    assert readme.image_path("/etc/services.d/a/finish (exit code)") == "/etc/services.d/a/finish"
+    assert readme.image_path("/etc/x (y)/run") == "/etc/x (y)/run"
+    with pytest.raises(readme.ReadmeError):
+        readme.image_path("CMD transcript")
+
+
+def test_under_picks_files_of_one_story():
+    found = {"/etc/services.d/a/run": "r", "/etc/services.d/a/finish (x)": "f",
+             "/etc/services.d/ab/run": "o", "notes": "n"}
+    assert readme.under(found, "/etc/services.d/a/") == {"/etc/services.d/a/run": "r"}
+
+
 def test_paths_skip_blank_lines():
     assert readme.paths("/a/b\n\n  /c \n") == ["/a/b", "/c"]
 
