@@ -1,0 +1,130 @@
+"""The demo's pure parts: the CMD's process tree, the web routes, the checks, the log views."""
+from __future__ import annotations
+
+from init.supervise.status import Status
+from logd.reading.line import InstantDecoder
+from logd.reading.reader import Batch
+from logd.reading.records import to_records
+from logd.stamps import tai64n_label
+from overlays.demo import example, logview, run
+from overlays.demo.app import cmd, web
+
+SHIM = ["/usr/bin/python3", "-I", "-S", "-c", "import sys; ...; from logd.main import main"]
+
+
+def test_display_argv_shows_shims_by_their_command_name():
+    assert cmd.display_argv(SHIM + ["/command/s6-log", "-d3", "t", "/var/log/x"]) == \
+        ["s6-log", "-d3", "t", "/var/log/x"]
+    assert cmd.display_argv(SHIM + ["/init", "python3", "/app/cmd.py"]) == \
+        ["/init", "python3", "/app/cmd.py"]
+    written = ["/usr/bin/python3", "-I", "-S", "-c",
+               "import sys; sys.path.insert(0, '/x'); del sys.argv[0]; "
+               "from init.helpers.catchall_logger import main; sys.exit(main(sys.argv[1:]))",
+               "./run", "--", "-bpd3"]
+    assert cmd.display_argv(written) == ["./run [init.helpers.catchall_logger]", "--", "-bpd3"]
+    assert cmd.display_argv(["sleep", "2"]) == ["sleep", "2"]
+    assert cmd.display_argv([]) == []
+
+
+def test_tree_nests_children_and_names_services():
+    procs = {
+        1: (0, "root", SHIM + ["/init", "python3", "/app/cmd.py"]),
+        7: (1, "nobody", ["python3", "/app/web.py"]),
+        9: (1, "root", ["/bin/sh", "./run"]),
+        12: (9, "root", ["sleep", "2"]),
+        10: (1, "root", ["python3", "/app/cmd.py"]),
+    }
+    lines = cmd.tree(procs, {7: "web", 9: "heartbeat"}, me=10)
+    assert lines[0].split() == ["PID", "USER", "COMMAND"]
+    body = [ln.rstrip() for ln in lines[1:]]
+    assert body == [
+        "    1  root     /init python3 /app/cmd.py  <- PID 1: supervisor, s6-rc, reaper",
+        "    7  nobody   ├─ python3 /app/web.py  <- service web",
+        "    9  root     ├─ /bin/sh ./run  <- service heartbeat",
+        "   12  root     │  └─ sleep 2",
+        "   10  root     └─ python3 /app/cmd.py  <- this CMD",
+    ]
+    assert run.PID1_RE.match(body[0]) and not run.PID1_RE.match(body[1])
+
+
+def test_tree_cuts_long_command_lines():
+    procs = {1: (0, "root", ["x" * 100])}
+    (line,) = cmd.tree(procs, {}, me=2, width=20)[1:]
+    assert line.endswith("x" * 17 + "...  <- PID 1: supervisor, s6-rc, reaper")
+
+
+def test_status_pid_reads_s6_status_files():
+    assert cmd.status_pid(Status(stamp=1.0, pid=4242, flags=1).pack()) == 4242
+    assert cmd.status_pid(Status(stamp=1.0).pack()) == 0
+    assert cmd.status_pid(b"short") == 0
+
+
+def test_web_routes():
+    assert web.answer("/", 5, "nobody") == (200, "hello from web (pid 5, user nobody)\n")
+    assert web.answer("/health", 5, "nobody") == (200, "ok\n")
+    assert web.answer("/x", 5, "nobody")[0] == 404
+
+
+def test_cmd_exit_line_round_trip():
+    line = "CMD: SIGTERM received: 6/6 checks passed; exiting 0"
+    assert run.cmd_exit(line) == 0
+    assert run.cmd_exit("CMD: SIGTERM received: 5/6 checks passed (failed: restart); exiting 1") == 1
+    assert run.cmd_exit("CMD: waiting for docker stop") is None
+
+
+def test_explain_tells_where_the_code_came_from():
+    assert "S6_CMD_RECEIVE_SIGNALS=1" in run.explain(0, 0)
+    assert "all its checks passed" in run.explain(0, 0)
+    assert "a check failed" in run.explain(1, 1)
+    assert "--stop-timeout" in run.explain(137, None)
+    assert "never reported" in run.explain(0, None)
+    assert "not the CMD's 0" in run.explain(3, 0)
+
+
+def test_missing_names_each_lack():
+    fs = "nodev\tproc\n\text4\nnodev\toverlay\n"
+    assert run.missing(0, fs, lambda _p: True, "/usr/bin/python3") == []
+    lacks = run.missing(1000, "nodev\tproc\n", lambda p: p != "xz", None)
+    assert len(lacks) == 4
+    assert lacks[0].startswith("root") and lacks[1].startswith("overlayfs")
+    assert lacks[2].startswith("xz") and lacks[3].startswith("python3")
+
+
+def test_sandbox_argv_is_the_documented_docker_run():
+    argv = run.sandbox_argv("/w/overlay", "/w/example", "/w/log", "/w/uncaught")
+    assert argv[:5] == ["/", "--layer", "/w/overlay", "--layer", "/w/example"]
+    assert argv[argv.index("--network") + 1] == "none"
+    assert "/w/log:/var/log" in argv and "/w/uncaught:/run/uncaught-logs" in argv
+    for k, v in example.ENV.items():
+        assert f"{k}={v}" in argv
+    assert argv[argv.index("--") + 1:] == example.CMD
+
+
+def test_summary_wraps_long_paths():
+    out = run.summary([("short", "a"), ("x" * 50, "b")], width=10)
+    assert out == ["   short       a", "   " + "x" * 50, "   " + " " * 10 + "  b"]
+
+
+def _records(logdir: str, lines: list[bytes]):
+    return to_records(logdir, [Batch(lines, "current")], InstantDecoder())
+
+
+def test_lines_decode_tai64n_stamps():
+    stamp = tai64n_label(1_700_000_000_123_456_789)
+    (ln,) = logview.lines("/x/web", _records("/x/web", [stamp + b" web: GET /"]))
+    assert ln.logdir == "web" and ln.stamped and ln.text == "web: GET /"
+    assert ln.raw == stamp.decode() + " web: GET /"
+    assert ln.shown.endswith(".123456789 web: GET /") and not ln.shown.startswith("@")
+    (bare,) = logview.lines("/x/web", _records("/x/web", [b"no stamp"]))
+    assert not bare.stamped and bare.shown == "no stamp"
+
+
+def test_routed_folds_one_message_over_its_logdirs():
+    def line(name, shown):
+        return logview.Line(name, shown, shown, shown, True)
+    per = {"user": [line("user", "2 b")],
+           "everything": [line("everything", "1 a"), line("everything", "2 b")],
+           "daemon": [line("daemon", "1 a")]}
+    assert logview.routed(per) == [("1 a", ["daemon", "everything"]),
+                                   ("2 b", ["everything", "user"])]
+    assert logview.routed({}) == []
