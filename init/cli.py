@@ -12,6 +12,7 @@ import click
 
 # name -> "module:attribute" of a click command; later issues add entries.
 SUBCOMMANDS: dict[str, str] = {
+    "demo": "overlays.demo.cli:demo",
     "logs": "logd.cli:logs",
     "overlay": "overlays.cli:overlay",
     "sandbox": "init.sandbox.cli:sandbox",
