@@ -1,12 +1,24 @@
 """``s6py demo``: the click layer over ``overlays.demo.run``."""
 from __future__ import annotations
 
+import signal
 import sys
 
 import click
 
 
-@click.command()
+class _Command(click.Command):
+    """Usage errors exit 100, as s6 programs' do."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as e:
+            e.exit_code = 100
+            raise
+
+
+@click.command(cls=_Command)
 @click.option("--keep", metavar="DIR", type=click.Path(file_okay=False),
               help="Build and run in DIR (new or empty) and leave everything there: "
               "the tarballs, the layers, /var/log and the catch-all logdir.")
@@ -20,7 +32,8 @@ def demo(keep: str | None, timeout: float) -> None:
     preparing the logdir, the syslogd overlay, a cont-init.d script, a
     services.d service and a CMD, on the host's / as the base image. Needs
     root, overlayfs and namespaces (as `s6py sandbox`); no network.
-    Exits 0 if everything worked, 1 if a check failed, 111 if it cannot run here.
+    Exits 0 if everything worked, 1 if a check failed, 100 for a usage error,
+    111 if it cannot run here.
     """
     from overlays.demo.run import PROG, Failure
     from overlays.demo.run import demo as run
@@ -28,12 +41,28 @@ def demo(keep: str | None, timeout: float) -> None:
     def say(text: str) -> None:
         click.echo(text)
 
+    def interrupted(sig: int, _frame) -> None:
+        raise Interrupted(sig)
+
+    # SIGTERM and SIGHUP take the same way out as ^C: the container is
+    # stopped and the temporary directory removed
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, interrupted)
     try:
         code = run(keep, timeout, say)
     except Failure as e:
         sys.stderr.write(f"{PROG}: fatal: {e}\n")
         code = e.code
+    except Interrupted as e:
+        sys.stderr.write(f"{PROG}: interrupted by {signal.Signals(e.sig).name}\n")
+        code = 128 + e.sig
     except KeyboardInterrupt:
-        sys.stderr.write(f"{PROG}: interrupted\n")
-        code = 130
+        sys.stderr.write(f"{PROG}: interrupted by SIGINT\n")
+        code = 128 + signal.SIGINT
     sys.exit(code)
+
+
+class Interrupted(KeyboardInterrupt):
+    def __init__(self, sig: int) -> None:
+        super().__init__(sig)
+        self.sig = sig

@@ -21,6 +21,7 @@ class Line(NamedTuple):
     shown: str  # decoded stamp + text
     text: str  # after the stamps
     stamped: bool
+    time: int = -1  # Unix ns of its own or inherited stamp; -1 before any stamp
 
 
 def read(logdir: str) -> list[Line]:
@@ -42,7 +43,7 @@ def lines(logdir: str, records) -> list[Line]:
     for r in records:
         r: Record
         out.append(Line(os.path.basename(logdir), _text(r.raw), _text(render(r)).rstrip("\n"),
-                        _text(r.rest), r.instant is not None))
+                        _text(r.rest), r.instant is not None, r.time))
     return out
 
 
@@ -55,15 +56,19 @@ def routed(per_logdir: dict[str, list[Line]]) -> list[tuple[str, list[str]]]:
 
     The syslogd overlay's logger writes one message into several logdirs
     (``everything``, ``user``, ``messages``...) with the same stamp: shown
-    once, with where it went."""
+    once, with where it went.  Lines of one stamp (one read of the logger)
+    keep their order in the logdirs: a line's rank among its stamp's lines
+    is its highest in any logdir (the logdir that holds the most of them
+    has them all in order)."""
     where: dict[str, list[str]] = {}
-    order: list[str] = []
+    key: dict[str, tuple[int, int]] = {}
     for name in sorted(per_logdir):
-        for line in per_logdir[name]:
-            key = line.shown
-            if key not in where:
-                where[key] = []
-                order.append(key)
-            if name not in where[key]:
-                where[key].append(name)
-    return [(k, where[k]) for k in sorted(order)]
+        first: dict[int, int] = {}
+        for i, line in enumerate(per_logdir[name]):
+            rank = i - first.setdefault(line.time, i)
+            t, r = key.get(line.shown, (line.time, 0))
+            key[line.shown] = (t, max(r, rank))
+            names = where.setdefault(line.shown, [])
+            if name not in names:
+                names.append(name)
+    return [(k, where[k]) for k in sorted(key, key=key.__getitem__)]

@@ -202,7 +202,7 @@ class Session(NamedTuple):
     cmd_code: int | None
     stdout: list[str]
     stderr: list[str]
-    stopped: bool  # the CMD said it waits, and docker stop was sent
+    waited: bool  # the CMD said it waits for docker stop (else --timeout stopped it)
 
 
 def _runner_env() -> dict[str, str]:
@@ -215,12 +215,16 @@ def _runner_env() -> dict[str, str]:
 
 def boot_and_stop(argv: list[str], say: Say, timeout: float, workdir: str) -> Session:
     """Run the sandbox, show its output as it comes, ``docker stop`` it once the CMD waits."""
+    from init.sandbox.syscalls import set_pdeathsig
     from overlays.demo.app.cmd import WAITING
 
+    # its own session: a ^C at the terminal is ours to turn into a stop; and if
+    # this process dies, the runner gets the SIGTERM of a docker stop
     proc = subprocess.Popen([sys.executable, "-m", "init.sandbox"] + argv,
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=_runner_env(), cwd=workdir,
-                            start_new_session=True)  # a ^C here is ours to turn into a stop
+                            start_new_session=True,
+                            preexec_fn=lambda: set_pdeathsig(signal.SIGTERM))
     sel = selectors.DefaultSelector()
     bufs = {proc.stdout: b"", proc.stderr: b""}
     for f in bufs:
@@ -229,6 +233,7 @@ def boot_and_stop(argv: list[str], say: Say, timeout: float, workdir: str) -> Se
     out: list[str] = []
     err: list[str] = []
     cmd_code = None
+    waited = False
     stop_at: float | None = None
     deadline = time.monotonic() + timeout
 
@@ -240,7 +245,7 @@ def boot_and_stop(argv: list[str], say: Say, timeout: float, workdir: str) -> Se
             proc.send_signal(signal.SIGTERM)
 
     def line(f, text: str) -> None:
-        nonlocal cmd_code
+        nonlocal cmd_code, waited
         if f is proc.stderr:
             err.append(text)
             say(f"   | {text}")
@@ -252,6 +257,7 @@ def boot_and_stop(argv: list[str], say: Say, timeout: float, workdir: str) -> Se
         else:
             say(text)
         if text.startswith(WAITING):
+            waited = True
             stop("docker stop: SIGTERM to the container's runner, forwarded to PID 1")
 
     try:
@@ -288,7 +294,7 @@ def boot_and_stop(argv: list[str], say: Say, timeout: float, workdir: str) -> Se
         sel.close()
         proc.stdout.close()
         proc.stderr.close()
-    return Session(code, cmd_code, out, err, stop_at is not None)
+    return Session(code, cmd_code, out, err, waited)
 
 
 # ------------------------------------------------------------------ the logs
@@ -331,7 +337,7 @@ def show_logs(logs: str, uncaught: str, session: Session, say: Say) -> list[str]
 
 def checks(session: Session) -> list[str]:
     problems = []
-    if not session.stopped:
+    if not session.waited:
         problems.append("the CMD never said it waits for docker stop")
     if not any(PID1_RE.match(ln) for ln in session.stdout):
         problems.append("the process tree does not show /init as PID 1")
@@ -382,6 +388,9 @@ def demo(keep: str | None, timeout: float, say: Say) -> int:
             "a private loopback)")
         say("   $ s6py sandbox " + shlex.join(argv))
         session = boot_and_stop(argv, say, timeout, work)
+        if session.code == 125 and not session.stdout:
+            why = session.stderr[-1] if session.stderr else "no message"
+            raise Failure(f"the container could not start: {why}")
         say(f"   exit code: {session.code}")
         for text in textwrap.wrap(explain(session.code, session.cmd_code), 88):
             say(f"     {text}")

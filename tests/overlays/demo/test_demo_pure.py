@@ -119,12 +119,45 @@ def test_lines_decode_tai64n_stamps():
     assert not bare.stamped and bare.shown == "no stamp"
 
 
+def _line(name: str, shown: str, time: int) -> logview.Line:
+    return logview.Line(name, shown, shown, shown, True, time)
+
+
 def test_routed_folds_one_message_over_its_logdirs():
-    def line(name, shown):
-        return logview.Line(name, shown, shown, shown, True)
-    per = {"user": [line("user", "2 b")],
-           "everything": [line("everything", "1 a"), line("everything", "2 b")],
-           "daemon": [line("daemon", "1 a")]}
+    per = {"user": [_line("user", "2 b", 2)],
+           "everything": [_line("everything", "1 a", 1), _line("everything", "2 b", 2)],
+           "daemon": [_line("daemon", "1 a", 1)]}
     assert logview.routed(per) == [("1 a", ["daemon", "everything"]),
                                    ("2 b", ["everything", "user"])]
     assert logview.routed({}) == []
+
+
+def test_routed_keeps_the_order_of_lines_sharing_a_stamp():
+    # one read of the logger stamped both; "z" was sent first, "a" second
+    per = {"aaa": [_line("aaa", "5 a", 5)], "zzz": [_line("zzz", "5 z", 5)],
+           "everything": [_line("everything", "0 old", 0), _line("everything", "5 z", 5),
+                          _line("everything", "5 a", 5)]}
+    assert [k for k, _ in logview.routed(per)] == ["0 old", "5 z", "5 a"]
+
+
+def test_a_machine_that_cannot_run_it_gets_111_naming_what_is_missing(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from overlays.demo.cli import demo
+
+    monkeypatch.setattr(run.os, "geteuid", lambda: 1000)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    r = CliRunner().invoke(demo, [])
+    assert r.exit_code == 111
+    assert r.output.startswith("s6py demo: fatal: this machine lacks: root (the sandbox creates "
+                               "namespaces and mounts overlayfs)")
+    assert list(tmp_path.iterdir()) == []  # checked before anything is created
+
+
+def test_usage_errors_exit_100():
+    from click.testing import CliRunner
+
+    from overlays.demo.cli import demo
+
+    r = CliRunner().invoke(demo, ["--timeout", "0"])
+    assert r.exit_code == 100 and "--timeout" in r.output
