@@ -37,3 +37,7 @@ class LazyGroup(click.Group):
 @click.version_option(package_name="s6py")
 def main() -> None:
     """s6py: s6-overlay's logging core and container init, in Python."""
+
+
+if __name__ == "__main__":
+    main()
