@@ -105,12 +105,15 @@ def test_quick_start_nginx_on_debian(image):
     assert "s6-rc: info: service legacy-services successfully started" in r.err
 
 
-def test_exit_code_and_pid_1_runs_the_roots_python_without_its_site_packages(image):
+def test_exit_code_cont_init_and_pid_1_runs_the_roots_python_without_its_site_packages(image):
     cmd = (". /etc/os-release; echo $VERSION_CODENAME > /out/os; "
            "python3 -c 'import click' 2> /dev/null && echo yes > /out/click || echo no > /out/click; "
            "readlink /proc/1/exe > /out/pid1; exit 3")
-    r = image.run("/bin/sh", "-c", cmd)
+    image.script("/etc/cont-init.d/10-env",                 # the symlinks tarball's /usr/bin
+                 '#!/usr/bin/with-contenv sh\necho "$GREETING" > /out/cont-init\n')
+    r = image.run("/bin/sh", "-c", cmd, env={"GREETING": "hello"})
     assert r.code == 3, r
+    assert r.file("cont-init") == "hello\n"
     assert r.file("os").strip() in debian.SUITES
     assert r.file("click") == "no\n"          # the root has no click: /init's is the tarball's
     python = os.path.join("/usr/bin", os.readlink(os.path.join(image.base, "usr/bin/python3")))
