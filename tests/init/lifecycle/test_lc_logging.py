@@ -11,7 +11,9 @@ pytestmark = pytest.mark.root
 ISO = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{9}  ")
 TAI = re.compile(r"^@4000[0-9a-f]{20} ")
 # the CMD waits until the logger has filed a line, then copies the logdir out
-WAIT_LOG = ("while ! grep -q '{marker}' /run/uncaught-logs/current 2>/dev/null; do sleep 0.02; "
+# (every marker: a service's lines and the CMD's reach the logger in no fixed order)
+WAIT_LOG = ("while ! {{ grep -q '{marker}' /run/uncaught-logs/current && "
+            "grep -q '{marker2}' /run/uncaught-logs/current; }} 2>/dev/null; do sleep 0.02; "
             "done; cp /run/uncaught-logs/current /out/current; "
             "stat -c '%U %a' /run/uncaught-logs > /out/logdir")
 
@@ -33,7 +35,8 @@ def test_logging_0_everything_on_the_console(image):
 
 def test_logging_1_tree_logged_and_copied_cmd_on_the_console(image):
     svc(image)
-    r = image.run("sh", "-c", "echo cmd-out; echo cmd-err >&2; " + WAIT_LOG.format(marker="svc-err"),
+    wait = WAIT_LOG.format(marker="svc-err", marker2="svc-out")
+    r = image.run("sh", "-c", "echo cmd-out; echo cmd-err >&2; " + wait,
                   env={"S6_LOGGING": "1"})
     assert r.code == 0, r
     logged = r.file("current")
@@ -49,7 +52,8 @@ def test_logging_1_tree_logged_and_copied_cmd_on_the_console(image):
 
 def test_logging_2_cmd_logged_too_nothing_on_the_console(image):
     svc(image)
-    r = image.run("sh", "-c", "echo cmd-out; echo cmd-err >&2; " + WAIT_LOG.format(marker="cmd-err"),
+    wait = WAIT_LOG.format(marker="cmd-err", marker2="svc-err")
+    r = image.run("sh", "-c", "echo cmd-out; echo cmd-err >&2; " + wait,
                   env={"S6_LOGGING": "2"})
     assert r.code == 0, r
     logged = r.file("current")
@@ -62,7 +66,7 @@ def test_logging_2_cmd_logged_too_nothing_on_the_console(image):
 
 @pytest.mark.parametrize("script,pattern", [("t", TAI), ("n3 s5000", None), ("t T", TAI)])
 def test_logging_script_stamps_of_the_catch_all(image, script, pattern):
-    r = image.run("sh", "-c", "echo marker-line; " + WAIT_LOG.format(marker="marker-line"),
+    r = image.run("sh", "-c", "echo marker-line; " + WAIT_LOG.format(marker="marker-line", marker2="marker-line"),
                   env={"S6_LOGGING": "2", "S6_LOGGING_SCRIPT": script})
     assert r.code == 0, r
     line = [x for x in r.file("current").splitlines() if "marker-line" in x][0]
@@ -75,7 +79,7 @@ def test_logging_script_stamps_of_the_catch_all(image, script, pattern):
 
 
 def test_catchall_user(image):
-    r = image.run("sh", "-c", "echo marker-line; " + WAIT_LOG.format(marker="marker-line")
+    r = image.run("sh", "-c", "echo marker-line; " + WAIT_LOG.format(marker="marker-line", marker2="marker-line")
                   + "; stat -c %U /proc/$(s6-svstat -p /run/service/s6-svscan-log) > /out/user",
                   env={"S6_LOGGING": "2", "S6_CATCHALL_USER": "nobody"})
     assert r.code == 0, r

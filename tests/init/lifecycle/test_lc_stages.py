@@ -204,16 +204,19 @@ def test_verbosity_levels(image, v):
 
 def test_read_only_root(image):
     image.legacy("svc", "#!/bin/sh\ntouch /out/svc\nexec sleep 100\n", notification_fd="3\n")
-    show = "touch /etc/x 2>/dev/null || echo ro > /out/ro; mount | grep ' /run ' > /out/run"
+    show = ("touch /etc/x 2>/dev/null || echo ro > /out/ro; mount | grep ' /run ' > /out/run; "
+            "i=0; while [ ! -e /out/svc ] && [ $i -lt 500 ]; do sleep 0.02; i=$((i+1)); done")
     env = {"S6_READ_ONLY_ROOT": "1", "S6_CMD_WAIT_FOR_SERVICES": "0"}
     r = image.run("sh", "-c", show, opts=["--read-only"], env=env)
     assert r.code == 0, r
     assert r.file("ro") == "ro\n"
     assert "preinit: info: read-only root" in r.err
     assert "preinit: info: writable /run. Checking for executability." in r.err
+    assert r.exists("svc"), "the service did not run"
     # no /run tmpfs at all: preinit mounts one
     image.clear_out()
     r = image.run("sh", "-c", show, opts=["--read-only", "--no-run-tmpfs"], env=env)
     assert r.code == 0, r
     assert "preinit: info: creating a tmpfs on /run" in r.err
     assert r.file("run").startswith("tmpfs on /run type tmpfs"), r.file("run")
+    assert r.exists("svc"), "the service did not run"
