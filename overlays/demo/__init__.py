@@ -10,5 +10,9 @@ No network, no Docker; a few seconds.
 
 Modules: ``example`` (the image's layer as data), ``app`` (the programs
 inside it: the web service and the CMD), ``logview`` (reading the logdirs
-back), ``run`` (the sequence), ``cli`` (click).
+back), ``rules`` (the pure decisions: what is missing, the sandbox
+command, what the exit code means, the checks), ``prepare`` (preflight,
+building and extracting the overlay, writing the example layer),
+``container`` (booting the sandbox and stopping it as docker stop does),
+``run`` (the sequence and the log display), ``cli`` (click).
 """

@@ -35,7 +35,7 @@ def demo(keep: str | None, timeout: float) -> None:
     Exits 0 if everything worked, 1 if a check failed, 100 for a usage error,
     111 if it cannot run here.
     """
-    from overlays.demo.run import PROG, Failure
+    from overlays.demo.rules import PROG, Failure
     from overlays.demo.run import demo as run
 
     def say(text: str) -> None:

@@ -13,7 +13,6 @@ import sys
 
 import pytest
 
-from overlays.demo import run
 from tests.init.sandbox.helpers import ROOT, env, host_mounts, processes_with, require_sandbox
 
 pytestmark = pytest.mark.root
@@ -154,28 +153,3 @@ def test_keep_refuses_a_directory_that_is_not_empty(tmp_path):
     assert p.returncode == 100, p.stderr
     assert p.stderr == f"s6py demo: fatal: --keep {tmp_path}: not empty\n"
     assert sorted(os.listdir(tmp_path)) == ["x"]
-
-
-def test_boot_and_stop_passes_the_real_exit_code_after_docker_stop(tmp_path):
-    """The stop mechanics on a bare sandbox (no /init): a CMD that says it waits, gets
-    the runner's forwarded SIGTERM and exits 3; the code is the runner's, not a guess."""
-    require_sandbox()
-    script = ("trap 'echo \"CMD: SIGTERM received: 0/0 checks passed; exiting 3\"; exit 3' TERM; "
-              "echo 'CMD: waiting for docker stop'; while :; do sleep 0.05; done")
-    said: list[str] = []
-    s = run.boot_and_stop(["/", "--entrypoint", "/bin/sh", "--", "-c", script], said.append,
-                          timeout=60, workdir=str(tmp_path))
-    assert (s.code, s.cmd_code, s.waited) == (3, 3, True), said
-    assert said.index("== stopping (docker stop: SIGTERM to the container's runner, forwarded to "
-                      "PID 1)") == said.index("   CMD: waiting for docker stop") + 1
-
-
-def test_boot_and_stop_stops_a_cmd_that_never_waits(tmp_path):
-    require_sandbox()
-    script = "trap 'exit 5' TERM; while :; do sleep 0.05; done"
-    said: list[str] = []
-    s = run.boot_and_stop(["/", "--entrypoint", "/bin/sh", "--", "-c", script], said.append,
-                          timeout=1, workdir=str(tmp_path))
-    assert (s.code, s.cmd_code, s.waited) == (5, None, False), said
-    assert any("did not reach its wait in 1 s" in ln for ln in said)
-    assert "the CMD never said it waits for docker stop" in run.checks(s)

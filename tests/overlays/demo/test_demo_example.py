@@ -15,9 +15,9 @@ from init.rc.compile_cli import compile_sources
 from init.rc.compiled import load
 from overlays import commands
 from overlays.build import REPO
-from overlays.demo import example, run
+from overlays.demo import example, prepare
 
-APPS = run.app_sources()
+APPS = prepare.app_sources()
 TABLE = example.files(APPS)
 RC = example.RC
 
@@ -93,7 +93,7 @@ def _image(tmp_path) -> str:
     for src in ("rootfs", "syslogd"):
         shutil.copytree(os.path.join(REPO, "overlays", src), root, dirs_exist_ok=True,
                         symlinks=True)
-    run.write_layer(root, TABLE)
+    prepare.write_layer(root, TABLE)
     return root
 
 

@@ -1,4 +1,7 @@
-"""The demo's pure parts: the CMD's process tree, the web routes, the checks, the log views."""
+"""The demo's pure parts: the CMD's process tree, the web routes, the log views, the CLI's exits.
+
+(The run's own decisions are tested in test_demo_rules.py.)
+"""
 from __future__ import annotations
 
 from init.supervise.status import Status
@@ -6,7 +9,7 @@ from logd.reading.line import InstantDecoder
 from logd.reading.reader import Batch
 from logd.reading.records import to_records
 from logd.stamps import tai64n_label
-from overlays.demo import example, logview, run
+from overlays.demo import logview, prepare, rules
 from overlays.demo.app import cmd, web
 
 SHIM = ["/usr/bin/python3", "-I", "-S", "-c", "import sys; ...; from logd.main import main"]
@@ -44,7 +47,7 @@ def test_tree_nests_children_and_names_services():
         "   12  root     │  └─ sleep 2",
         "   10  root     └─ python3 /app/cmd.py  <- this CMD",
     ]
-    assert run.PID1_RE.match(body[0]) and not run.PID1_RE.match(body[1])
+    assert rules.PID1_RE.match(body[0]) and not rules.PID1_RE.match(body[1])
 
 
 def test_tree_cuts_long_command_lines():
@@ -63,46 +66,6 @@ def test_web_routes():
     assert web.answer("/", 5, "nobody") == (200, "hello from web (pid 5, user nobody)\n")
     assert web.answer("/health", 5, "nobody") == (200, "ok\n")
     assert web.answer("/x", 5, "nobody")[0] == 404
-
-
-def test_cmd_exit_line_round_trip():
-    line = "CMD: SIGTERM received: 6/6 checks passed; exiting 0"
-    assert run.cmd_exit(line) == 0
-    assert run.cmd_exit("CMD: SIGTERM received: 5/6 checks passed (failed: restart); exiting 1") == 1
-    assert run.cmd_exit("CMD: waiting for docker stop") is None
-
-
-def test_explain_tells_where_the_code_came_from():
-    assert "S6_CMD_RECEIVE_SIGNALS=1" in run.explain(0, 0)
-    assert "all its checks passed" in run.explain(0, 0)
-    assert "a check failed" in run.explain(1, 1)
-    assert "--stop-timeout" in run.explain(137, None)
-    assert "never reported" in run.explain(0, None)
-    assert "not the CMD's 0" in run.explain(3, 0)
-
-
-def test_missing_names_each_lack():
-    fs = "nodev\tproc\n\text4\nnodev\toverlay\n"
-    assert run.missing(0, fs, lambda _p: True, "/usr/bin/python3") == []
-    lacks = run.missing(1000, "nodev\tproc\n", lambda p: p != "xz", None)
-    assert len(lacks) == 4
-    assert lacks[0].startswith("root") and lacks[1].startswith("overlayfs")
-    assert lacks[2].startswith("xz") and lacks[3].startswith("python3")
-
-
-def test_sandbox_argv_is_the_documented_docker_run():
-    argv = run.sandbox_argv("/w/overlay", "/w/example", "/w/log", "/w/uncaught")
-    assert argv[:5] == ["/", "--layer", "/w/overlay", "--layer", "/w/example"]
-    assert argv[argv.index("--network") + 1] == "none"
-    assert "/w/log:/var/log" in argv and "/w/uncaught:/run/uncaught-logs" in argv
-    for k, v in example.ENV.items():
-        assert f"{k}={v}" in argv
-    assert argv[argv.index("--") + 1:] == example.CMD
-
-
-def test_summary_wraps_long_paths():
-    out = run.summary([("short", "a"), ("x" * 50, "b")], width=10)
-    assert out == ["   short       a", "   " + "x" * 50, "   " + " " * 10 + "  b"]
 
 
 def _records(logdir: str, lines: list[bytes]):
@@ -145,7 +108,7 @@ def test_a_machine_that_cannot_run_it_gets_111_naming_what_is_missing(monkeypatc
 
     from overlays.demo.cli import demo
 
-    monkeypatch.setattr(run.os, "geteuid", lambda: 1000)
+    monkeypatch.setattr(prepare.os, "geteuid", lambda: 1000)
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     r = CliRunner().invoke(demo, [])
     assert r.exit_code == 111
