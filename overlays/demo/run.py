@@ -38,12 +38,12 @@ import textwrap
 import time
 
 from overlays.demo import example, logview
-from overlays.demo.container import Session, boot_and_stop
+from overlays.demo.container import boot_and_stop
 from overlays.demo.prepare import app_sources, build_overlay, preflight, python_minor, write_layer
 from overlays.demo.rules import PROG, Failure, Say, checks, explain, sandbox_argv, summary
 
 
-def show_logs(logs: str, uncaught: str, session: Session, say: Say) -> list[str]:
+def show_logs(logs: str, uncaught: str, say: Say) -> list[str]:
     """The logdirs with decoded stamps; returns the problems found."""
     problems = []
     say("== logs (read back with s6py logs cat's reader, stamps decoded)")
@@ -122,7 +122,7 @@ def demo(keep: str | None, timeout: float, say: Say) -> int:
         say(f"   exit code: {session.code}")
         for text in textwrap.wrap(explain(session.code, session.cmd_code), 88):
             say(f"     {text}")
-        problems = checks(session) + show_logs(logs, uncaught, session, say)
+        problems = checks(session) + show_logs(logs, uncaught, say)
         took = time.monotonic() - started
         if keep:
             say(f"== kept in {work}: dist/ (the tarballs), log/ (/var/log), uncaught-logs/; "
