@@ -3,11 +3,15 @@
 Found with importlib.metadata, in the running interpreter's path or in the
 ``--site`` directories given (e.g. one filled by ``pip install --target DIR
 --python-version 3.9 --only-binary=:all: -r overlays/vendor-requirements.txt``).
-The build fails, listing every problem, if a distribution is missing, is not
-pure Python (an extension module would tie the noarch tarball to one Python
-and one libc), lacks a file its RECORD lists, carries no license file,
-cannot run on every Python from the floor on (``Requires-Python``), or
-needs a distribution that is not vendored.
+What is vendored is the closure of our direct dependencies (``ROOTS``) under
+the ``Requires-Dist`` lines that may apply on Linux at or above the floor:
+the installed releases decide (python-dateutil 2.x needs six, 4.x needs
+tzdata), so a fresh ``pip install`` of s6py can always build the overlay
+for its own interpreter.  The build fails, listing every problem, if a
+distribution is missing, is not pure Python (an extension module would tie
+the noarch tarball to one Python and one libc), lacks a file its RECORD
+lists, carries no license file, or cannot run on every Python from the
+floor on (``Requires-Python``).
 
 What is copied: the distribution's import packages and modules (every file
 under them but bytecode), and from its ``.dist-info`` the METADATA and the
@@ -22,7 +26,7 @@ from dataclasses import dataclass
 
 from overlays.requirements import admits_from, normalise, requirement_applies, requirement_name
 
-VENDORED = ("click", "python-dateutil", "six", "watchdog", "aiofiles")
+ROOTS = ("click", "python-dateutil", "watchdog", "aiofiles")  # pyproject's dependencies
 _NATIVE = (".so", ".pyd", ".dylib", ".dll")
 _LICENSE = re.compile(r"(LICEN[CS]E|COPYING|NOTICE|AUTHORS)", re.I)
 
@@ -62,10 +66,12 @@ def _problems(dist: md.Distribution, floor: tuple[int, int]) -> list[str]:
     if not admits_from(spec, floor):
         out.append(f"{label}: Requires-Python {spec} excludes Python {floor[0]}.{floor[1]}+ "
                    "(vendor an older release: see overlays/vendor-requirements.txt)")
-    for req in dist.requires or []:
-        if requirement_applies(req, floor) and requirement_name(req) not in map(normalise, VENDORED):
-            out.append(f"{label}: needs {req.strip()!r}, which is not vendored")
     return out
+
+
+def needs(dist: md.Distribution, floor: tuple[int, int]) -> list[str]:
+    """The distributions dist may need at run time on Linux, floor and later (no extras)."""
+    return [requirement_name(r) for r in dist.requires or [] if requirement_applies(r, floor)]
 
 
 def _top_levels(files: list[str]) -> set[str]:
@@ -88,16 +94,25 @@ def _copy(dist: md.Distribution) -> dict[str, bytes]:
 
 
 def collect(floor: tuple[int, int], sites: list[str] | None = None,
-            names: tuple[str, ...] = VENDORED) -> list[Vendored]:
-    """Every vendored distribution, vetted; raises VendorError listing all problems."""
-    problems, found = [], []
-    for name in names:
+            names: tuple[str, ...] = ROOTS) -> list[Vendored]:
+    """names and everything they need, vetted; raises VendorError listing all problems."""
+    problems, found, seen = [], [], set()
+    queue = [(name, None) for name in names]
+    while queue:
+        name, wanted_by = queue.pop(0)
+        if normalise(name) in seen:
+            continue
+        seen.add(normalise(name))
         dist = find(name, sites)
         if dist is None:
-            problems.append(f"{name}: not installed" + (f" in {', '.join(sites)}" if sites else ""))
+            where = f" in {', '.join(sites)}" if sites else ""
+            problems.append(f"{name}: not installed{where}"
+                            + (f" (needed by {wanted_by})" if wanted_by else ""))
             continue
         problems += _problems(dist, floor)
         found.append(dist)
+        label = f"{dist.metadata['Name']} {dist.version}"
+        queue += [(n, label) for n in needs(dist, floor)]
     if problems:
         raise VendorError("\n".join(problems))
     return [Vendored(d.metadata["Name"], d.version, _copy(d)) for d in found]
