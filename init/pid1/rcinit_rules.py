@@ -4,7 +4,14 @@
   (non-empty), else ``/etc/s6-overlay``;
 * bundles: S6_RUNTIME_BUNDLEDIR or ``profiledir/user-bundles.d``, unless
   ``profiledir/s6-rc.d/user`` is a directory ("compatibility mode": then
-  only ``s6-rc.d`` is compiled, after a deprecation warning);
+  only ``s6-rc.d`` is compiled, after a deprecation warning).  s6py
+  differs there: the names the bundle directory's ``user``/``user2``
+  contents.d list are still added to those bundles when a source defines
+  them.  Why: overlays add themselves through ``user-bundles.d`` (the
+  syslogd overlay, DECISIONS.md #12), and an image written with the seed
+  README's ``s6-rc.d/user/contents.d`` must not lose /dev/log for it;
+  s6-overlay's own syslogd overlay forces compatibility mode instead.
+  Undefined names stay ignored, as s6-overlay ignores the whole directory;
 * the CMD: S6_CMD_ARG0's words, then the CMD's own arguments untouched.
 """
 from __future__ import annotations
@@ -24,6 +31,15 @@ def sources(profile: str | None, bundledir: str | None, compat: bool) -> list[st
     if compat:
         return [f"{pdir}/s6-rc.d"]
     return [f"{pdir}/s6-rc.d", bundledir or f"{pdir}/user-bundles.d"]
+
+
+def bundledir(profile: str | None, bundledir: str | None) -> str:
+    return bundledir or f"{profiledir(profile)}/user-bundles.d"
+
+
+def compat_added(profile: str | None, bdir: str | None, bundle: str, name: str) -> str:
+    return (f"compatibility mode: adding {name} to {bundle} from "
+            f"{bundledir(profile, bdir)}/{bundle}/contents.d")
 
 
 def compat_warning(profile: str | None) -> str:

@@ -93,18 +93,23 @@ class Stage2:
             except OSError as e:
                 self.say("fatal", f"unable to write into {pdir}/s6-rc.d: {e.strerror}")
                 return self._end()
-        srcs = rules.sources(profile, self.var("S6_RUNTIME_BUNDLEDIR"), compat)
+        bundledir = self.var("S6_RUNTIME_BUNDLEDIR")
+        srcs = rules.sources(profile, bundledir, compat)
+        extra = _bundle_contents(rules.bundledir(profile, bundledir)) if compat else {}
         from init.rc.compile_cli import compile_sources
         from init.rc.errors import CompileError
         try:
-            compile_sources(rules.COMPILED, srcs, rules.compile_verbosity(self.v),
-                            builtin_scripts=SCRIPTS)
+            added = compile_sources(rules.COMPILED, srcs, rules.compile_verbosity(self.v),
+                                    builtin_scripts=SCRIPTS, extra_contents=extra)
         except CompileError as e:
             self.c.say(f"s6-rc-compile: fatal: {e.message}")
             return self._end()
         except OSError as e:
             self.c.say(f"s6-rc-compile: fatal: unable to write {rules.COMPILED}: {e.strerror}")
             return self._end()
+        if self.v >= 2:
+            for bundle, name in added:
+                self.say("info", rules.compat_added(profile, bundledir, bundle, name))
         mgr = self.c.svscan.rc_manager()
         try:
             mgr.init(rules.COMPILED, rules.LIVE)
@@ -202,6 +207,18 @@ def _compat_bundles(pdir: str) -> None:
     os.makedirs(f"{base}/user2/contents.d", exist_ok=True)
     with open(f"{base}/user2/type", "w") as f:
         f.write("bundle\n")
+
+
+def _bundle_contents(bundledir: str) -> dict[str, list[str]]:
+    """The names listed in bundledir's user and user2 contents.d (none if absent)."""
+    out = {}
+    for bundle in ("user", "user2"):
+        try:
+            out[bundle] = sorted(n for n in os.listdir(f"{bundledir}/{bundle}/contents.d")
+                                 if not n.startswith("."))
+        except OSError:
+            pass
+    return out
 
 
 def _isatty(fd: int) -> bool:

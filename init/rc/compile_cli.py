@@ -14,8 +14,13 @@ USAGE = "s6-rc-compile: usage: s6-rc-compile [ -v verbosity ] [ -h fdholder_user
 
 
 def compile_sources(compiled: str, sources: list[str], verbosity: int = 1,
-                    builtin_scripts: str | None = None) -> None:
-    """Read, check, resolve and write; CompileError on any mistake."""
+                    builtin_scripts: str | None = None,
+                    extra_contents: dict[str, list[str]] | None = None) -> list[tuple[str, str]]:
+    """Read, check, resolve and write; CompileError on any mistake.
+
+    extra_contents: bundle -> names to add to it when they are defined (PID 1's
+    compatibility mode, see init/pid1/rcinit_rules.py); returns the (bundle,
+    name) pairs added."""
     from init.rc import builtin, compiler, source
     from init.rc import compiled as _compiled
 
@@ -28,9 +33,27 @@ def compile_sources(compiled: str, sources: list[str], verbosity: int = 1,
     if builtin_scripts is not None:
         per_source.append((builtin.SOURCE, builtin.builtin_definitions(builtin_scripts)))
         defaults = builtin.default_definitions()
+    added = _add_contents(per_source, defaults, extra_contents or {})
     db = compiler.compile_definitions(per_source, defaults, warn)
     defs = {d.name: d for _, items in per_source for d in items}
     _compiled.write_compiled(db, defs, compiled)
+    return added
+
+
+def _add_contents(per_source, defaults, extra: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """Append each defined, not yet listed name of extra[bundle] to that bundle's contents."""
+    defs = {d.name: d for _, items in per_source for d in items}
+    defined = set(defs) | {d.name for d in defaults}
+    added = []
+    for bundle, names in extra.items():
+        target = defs.get(bundle)
+        if target is None or target.type != "bundle":
+            continue
+        for name in names:
+            if name in defined and name not in target.contents and name != bundle:
+                target.contents.append(name)
+                added.append((bundle, name))
+    return added
 
 
 def main(argv: list[str]) -> int:

@@ -66,3 +66,25 @@ def test_logger_python_and_glibc_messages_are_filed_by_facility(tmp_path, overla
     secure = r.file("secure")
     assert filed("auth.info", "sshd: auth-secret").fullmatch(secure), secure
     assert "auth-secret" not in messages + everything
+
+
+def test_an_image_in_compatibility_mode_still_gets_dev_log(tmp_path, overlay_layer,
+                                                          syslogd_layer):
+    """The seed README's ``s6-rc.d/user/contents.d`` form (compatibility mode) with the
+    overlay: s6-overlay's own overlay forces that mode; s6py's adds itself through
+    user-bundles.d, which stage 2 still honours for defined names."""
+    if not shutil.which("logger"):
+        pytest.skip("needs util-linux logger")
+    image = Stack(tmp_path, [overlay_layer, syslogd_layer])
+    image.file("/etc/s6-overlay/s6-rc.d/user/contents.d/myjob", "")
+    image.file("/etc/s6-overlay/s6-rc.d/myjob/type", "oneshot\n")
+    image.file("/etc/s6-overlay/s6-rc.d/myjob/up", "touch /out/myjob\n")
+    cmd = ("logger -t me compat-line; "
+           "while ! grep -q compat-line /var/log/syslogd/messages/current 2>/dev/null; do "
+           "sleep 0.05; done; cp /var/log/syslogd/messages/current /out/messages")
+    r = image.run("sh", "-c", cmd)
+    assert r.code == 0, r
+    assert "defining user bundles in /etc/s6-overlay/s6-rc.d is deprecated" in r.err
+    assert "compatibility mode: adding syslogd-bundle to user" in r.err
+    assert r.exists("myjob")
+    assert filed("user.notice", "me: compat-line").search(r.file("messages"))

@@ -337,3 +337,17 @@ def test_s6_overlay_builtins_clash_with_user_definitions(tmp_path):
     with pytest.raises(CompileError) as ei:
         compile_sources(str(tmp_path / "c"), [rcd], verbosity=0, builtin_scripts="/s")
     assert ei.value.message.startswith("duplicate service definition: base defined in")
+
+
+def test_extra_contents_add_defined_names_only(tmp_path):
+    """PID 1's compatibility mode: user-bundles.d names join s6-rc.d's user bundle if defined."""
+    rcd = make(tmp_path / "s6-rc.d", {"user": bundle("old"), "old": oneshot(), "added": oneshot()})
+    out = str(tmp_path / "compiled")
+    added = compile_sources(out, [rcd], verbosity=0, builtin_scripts="/scripts",
+                            extra_contents={"user": ["added", "old", "undefined"],
+                                            "nosuchbundle": ["added"], "user2": ["added"]})
+    # user2 is not in a source here (the built-in empty one): left alone
+    assert added == [("user", "added")]
+    db = load(out)
+    assert sorted(db.bundles["user"]) == ["added", "old"]
+    assert db.bundles["user2"] == []

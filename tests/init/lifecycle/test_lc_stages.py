@@ -160,11 +160,22 @@ def test_compatibility_mode_user_bundle_in_s6_rc_d(image):
     im.file("/etc/s6-overlay/s6-rc.d/old/type", "oneshot\n")
     im.file("/etc/s6-overlay/s6-rc.d/old/up", rec("old").replace(ORDER, "/out/old"))
     im.file("/etc/s6-overlay/user-bundles.d/user/contents.d/ignored", "")
+    # an overlay's addition (as the syslogd overlay's) still starts: s6py's difference
+    im.file("/etc/s6-overlay/user-bundles.d/user/contents.d/overlaid", "")
+    im.file("/etc/s6-overlay/s6-rc.d/overlaid/type", "oneshot\n")
+    im.file("/etc/s6-overlay/s6-rc.d/overlaid/up", rec("overlaid").replace(ORDER, "/out/overlaid"))
+    im.file("/etc/s6-overlay/s6-rc.d/unlisted/type", "oneshot\n")
+    im.file("/etc/s6-overlay/s6-rc.d/unlisted/up", rec("unlisted").replace(ORDER, "/out/unlisted"))
     r = im.run("true")
     assert r.code == 0, r
     assert r.file("old") == "old\n"
+    assert r.file("overlaid") == "overlaid\n"
+    assert not r.exists("unlisted")
     assert ("rc.init: warning: defining user bundles in /etc/s6-overlay/s6-rc.d is deprecated"
             in r.err)
+    assert ("rc.init: info: compatibility mode: adding overlaid to user from "
+            "/etc/s6-overlay/user-bundles.d/user/contents.d") in r.err
+    assert "ignored" not in r.err
 
 
 def test_compile_error_leaves_the_container_running_without_cmd(image):
