@@ -68,9 +68,9 @@ def show_logs(logs: str, uncaught: str, say: Say) -> list[str]:
         problems.append("the syslog message is not in /var/log/syslogd/user")
 
     catch = logview.read(uncaught)
-    own = [ln for ln in catch if not ln.text.startswith(("s6-rc: ", "/package/admin/"))]
+    own = [ln for ln in catch if not ln.text.startswith("s6-rc: ")]
     say(f"   /run/uncaught-logs: the catch-all logger (S6_LOGGING=1, {len(catch)} lines): "
-        "preinit's and s6-rc's messages (the | lines above), and")
+        "the | lines above (all but preinit's, printed before the logger starts), and")
     for ln in own:
         say(f"     {ln.shown}")
     if not any(ln.text.startswith("cont-init.d/10-hello") for ln in catch):
