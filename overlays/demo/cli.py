@@ -45,9 +45,9 @@ def demo(keep: str | None, timeout: float) -> None:
         raise Interrupted(sig)
 
     # SIGTERM and SIGHUP take the same way out as ^C: the container is
-    # stopped and the temporary directory removed
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, interrupted)
+    # stopped and the temporary directory removed.  The caller's handlers come
+    # back afterwards (an in-process caller, such as a test, keeps its own).
+    saved = {sig: signal.signal(sig, interrupted) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         code = run(keep, timeout, say)
     except Failure as e:
@@ -59,10 +59,17 @@ def demo(keep: str | None, timeout: float) -> None:
     except KeyboardInterrupt:
         sys.stderr.write(f"{PROG}: interrupted by SIGINT\n")
         code = 128 + signal.SIGINT
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
     sys.exit(code)
 
 
 class Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where ^C's KeyboardInterrupt would be, so every
+    cleanup that handles ^C (stopping the container, removing the work
+    directory) handles them too."""
+
     def __init__(self, sig: int) -> None:
         super().__init__(sig)
         self.sig = sig
