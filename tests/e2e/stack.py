@@ -56,8 +56,8 @@ class Stack:
 
     def start(self, *cmd: str, env: dict[str, str] | None = None, opts=()) -> Running:
         """In the background (Running: wait_for a file in /out, signal, wait)."""
-        return Running(self, subprocess.Popen(
-            self.argv(cmd, env, opts), stdin=subprocess.DEVNULL,
-            stdout=open(os.path.join(self.tmp, "stdout"), "wb"),
-            stderr=open(os.path.join(self.tmp, "stderr"), "wb"),
-            env=helpers.env(), cwd=ROOT))
+        with open(os.path.join(self.tmp, "stdout"), "wb") as out, \
+                open(os.path.join(self.tmp, "stderr"), "wb") as err:  # the child keeps its copies
+            proc = subprocess.Popen(self.argv(cmd, env, opts), stdin=subprocess.DEVNULL,
+                                    stdout=out, stderr=err, env=helpers.env(), cwd=ROOT)
+        return Running(self, proc)
