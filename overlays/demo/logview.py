@@ -8,6 +8,7 @@ per message with the logdirs it was routed to (``routed``).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from logd.reading.records import Record, batches, to_records
@@ -37,11 +38,12 @@ def read(logdir: str) -> list[Line]:
         reader.close()
 
 
-def lines(logdir: str, records) -> list[Line]:
+def lines(logdir: str, records: Iterable[Record]) -> list[Line]:
+    """The records of one logdir as ``Line``s (pure: ``read`` does the I/O, tests feed
+    records made from bytes)."""
     render = TextRenderer()
     out = []
     for r in records:
-        r: Record
         out.append(Line(os.path.basename(logdir), _text(r.raw), _text(render(r)).rstrip("\n"),
                         _text(r.rest), r.instant is not None, r.time))
     return out
