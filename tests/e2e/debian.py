@@ -14,8 +14,10 @@ interrupted build leaves nothing that looks finished.
 debootstrap runs in two stages: ``--foreign`` on the host only downloads
 and unpacks; ``--second-stage`` (the maintainer scripts) runs chrooted
 inside ``python3 -m init.sandbox`` with a private network, so a package's
-postinst can start nothing on the host (a policy-rc.d says no as well, as
-in Docker's Debian images) and its /proc mounts vanish with the namespace.
+postinst can start nothing on the host (debootstrap's second stage also
+puts its own ``exit 101`` policy-rc.d in place while it configures the
+packages, and removes it at the end: the root has none) and its /proc
+mounts vanish with the namespace.
 """
 from __future__ import annotations
 
@@ -39,7 +41,6 @@ MIRROR = os.environ.get("S6PY_DEBIAN_MIRROR", "http://deb.debian.org/debian")
 SUITES = tuple(os.environ.get("S6PY_DEBIAN_SUITES", "bookworm bullseye").split())
 INCLUDE = ("nginx", "python3")
 RECIPE = "1"  # bump when the way the root is made changes
-POLICY_RC_D = "#!/bin/sh\n# no daemon starts while packages are installed\nexit 101\n"
 
 
 class Unavailable(Exception):
@@ -102,9 +103,6 @@ def debootstrap(dest: str, suite: str) -> None:
     if p.returncode != 0:
         raise AssertionError(f"debootstrap --foreign failed ({p.returncode}):\n"
                              + tail(p.stdout + p.stderr) + "\n" + tail(_log(root)))
-    with open(os.path.join(root, "usr/sbin/policy-rc.d"), "w") as f:
-        f.write(POLICY_RC_D)
-    os.chmod(os.path.join(root, "usr/sbin/policy-rc.d"), 0o755)
     p = sandbox("/", "--entrypoint", "/usr/sbin/chroot", "--network", "none",
                 "--bind", f"{root}:/mnt/target", "--tmpdir", dest,
                 "--", "/mnt/target", "/debootstrap/debootstrap", "--second-stage",
