@@ -247,6 +247,14 @@ def test_cli(tmp_path):
     p = subprocess.run(cmd[:-2] + ["--python-floor", "2.7"], capture_output=True, text=True,
                        env=env, cwd=ob.REPO)
     assert p.returncode == 2 and "expected 3.N" in p.stderr
+    # dependencies that cannot run on the floor (none runs on 3.0): a build failure, s6's
+    # 111, and the two ways out
+    p = subprocess.run(cmd[:-2] + ["--python-floor", "3.0"], capture_output=True, text=True,
+                       env=env, cwd=ob.REPO)
+    assert p.returncode == 111, p.stderr
+    assert p.stderr.startswith("s6py overlay build: fatal: vendored dependencies (Python >= 3.0)")
+    assert "--python-version 3.0 -r overlays/vendor-requirements.txt" in p.stderr
+    assert f"s6py overlay build --python-floor 3.{sys.version_info[1]})" in p.stderr
 
 
 def _python39() -> str | None:
