@@ -127,7 +127,8 @@ def archives(sites: list[str] | None = None, floor: tuple[int, int] | None = Non
         deps = vendor.collect(floor, sites)
     except vendor.VendorError as e:
         raise BuildError(f"vendored dependencies (Python >= {floor[0]}.{floor[1]}):\n{e}\n"
-                         + VENDOR_HINT.format(f"{floor[0]}.{floor[1]}")) from None
+                         + VENDOR_HINT.format(f"{floor[0]}.{floor[1]}", "" if floor == project_floor
+                                              else f" --python-floor {floor[0]}.{floor[1]}")) from None
     return {MAIN: main_entries(repo, table, deps, version, floor),
             SYMLINKS: symlink_entries(table),
             SYSLOGD: tree.merge(tree.from_dir(os.path.join(repo, "overlays", "syslogd")))
@@ -138,7 +139,7 @@ VENDOR_HINT = (
     "to build from release wheels that fit, fill a site directory and build from it:\n"
     "  python3 -m pip install --target build/vendor --no-deps --no-compile"
     " --only-binary=:all: --python-version {0} -r overlays/vendor-requirements.txt\n"
-    "  s6py overlay build --site build/vendor\n"
+    "  s6py overlay build --site build/vendor{1}\n"
     "(or build for this interpreter only: s6py overlay build --python-floor "
     + f"{sys.version_info[0]}.{sys.version_info[1]})")
 

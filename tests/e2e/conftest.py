@@ -17,9 +17,17 @@ from overlays import build as ob
 from tests.init.sandbox.helpers import require_sandbox
 
 EPOCH = 1700000000
-# The dependencies installed here fit this interpreter at least; the sandboxed
-# roots run the host's python3 (the host's / is the base image).
-FLOOR = (3, sys.version_info.minor)
+
+def _floor() -> tuple[int, int]:
+    """The sandboxed roots run the host's python3 (the host's / is the base image), which
+    may not be the interpreter running pytest: build for the older of the two."""
+    from overlays.demo.prepare import image_python, python_minor
+    python = image_python()
+    minor = python_minor(python) if python else sys.version_info.minor
+    return (3, min(minor, sys.version_info.minor))
+
+
+FLOOR = _floor()
 
 
 @pytest.fixture(scope="session")

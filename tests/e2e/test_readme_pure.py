@@ -116,5 +116,14 @@ def test_dockerfile_joins_continuations_and_drops_comments():
 
 
 def test_the_repository_readme_parses():
-    """Every marker in README.md is followed by a closed block (names unique)."""
-    assert isinstance(readme.load(), dict)
+    """Every marker in README.md is followed by a closed block (names unique), and the
+    examples the end-to-end tests use are all there, each non-empty."""
+    blocks = readme.load()
+    needed = {"verify", "quick start Dockerfile", "CMD transcript",
+              "/etc/services.d/myapp/run", "/etc/services.d/myapp/log/run",
+              "/etc/s6-overlay/s6-rc.d/myapp-log-prepare/up",
+              "/etc/s6-overlay/s6-rc.d/myapp-log/run",
+              "/etc/services.d/myapp/finish (exit code)",
+              "/etc/services.d/myapp/finish (halt on failure)"}
+    assert needed <= set(blocks), needed - set(blocks)
+    assert all(str(blocks[name]).strip() for name in needed)

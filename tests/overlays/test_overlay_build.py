@@ -254,6 +254,7 @@ def test_cli(tmp_path):
     assert p.returncode == 111, p.stderr
     assert p.stderr.startswith("s6py overlay build: fatal: vendored dependencies (Python >= 3.0)")
     assert "--python-version 3.0 -r overlays/vendor-requirements.txt" in p.stderr
+    assert "s6py overlay build --site build/vendor --python-floor 3.0\n" in p.stderr
     assert f"s6py overlay build --python-floor 3.{sys.version_info[1]})" in p.stderr
 
 
