@@ -13,7 +13,7 @@ import pytest
 
 from overlays import build as ob
 from overlays import commands, shims
-from overlays.requirements import admits_from, normalise
+from overlays.requirements import admits_from, normalise, requirement_name
 from tests.init.sandbox.helpers import require_sandbox, sandbox
 
 EPOCH = 1700000000
@@ -92,7 +92,12 @@ def test_main_tarball_layout(built):
               f"{lib}/syslogd", f"{lib}/click", f"{lib}/dateutil", f"{lib}/watchdog",
               f"{lib}/aiofiles"):
         assert m[d].isdir(), d
-    assert f"{lib}/six.py" in m and f"{lib}/init/execline/table.py" in m
+    assert f"{lib}/init/execline/table.py" in m
+    # what python-dateutil needs comes along: six for 2.x, tzdata for 4.x
+    deps = [requirement_name(r) for r in md.distribution("python-dateutil").requires or []]
+    assert deps and all(d in ("six", "tzdata") for d in deps), deps
+    for name, path in (("six", f"{lib}/six.py"), ("tzdata", f"{lib}/tzdata")):
+        assert (path in m) == (name in deps), name
     assert not [n for n in m if "__pycache__" in n or n.endswith((".pyc", ".empty"))]
     assert "./" not in m and "." not in m  # extracting never touches / itself
     infos: dict[str, list[str]] = {}
@@ -100,7 +105,7 @@ def test_main_tarball_layout(built):
         if ".dist-info/" in n:
             dist_dir = n.split(".dist-info/")[0].rsplit("/", 1)[-1]  # NAME-VERSION
             infos.setdefault(normalise(dist_dir.rsplit("-", 1)[0]), []).append(n)
-    for dist in ("click", "python-dateutil", "six", "watchdog", "aiofiles"):
+    for dist in ("click", "python-dateutil", "watchdog", "aiofiles", *deps):
         assert any(n.endswith("/METADATA") for n in infos[dist]), dist
         assert any(("LICEN" in n.upper() or "COPYING" in n) for n in infos[dist]), dist
     assert any(n.startswith(f"{lib}/s6py-") and n.endswith(".dist-info/METADATA") for n in m)
@@ -226,8 +231,9 @@ def test_build_refuses_a_broken_table_entry(tmp_path):
 
 def test_default_floor_refuses_dependencies_too_new_for_it(tmp_path):
     _, floor = ob.project()
-    too_new = [n for n in ("click", "watchdog", "aiofiles", "python-dateutil", "six")
-               if not admits_from(md.metadata(n)["Requires-Python"], floor)]
+    names = ["click", "watchdog", "aiofiles", "python-dateutil"]
+    names += [requirement_name(r) for r in md.distribution("python-dateutil").requires or []]
+    too_new = [n for n in names if not admits_from(md.metadata(n)["Requires-Python"], floor)]
     if not too_new:
         pytest.skip("the installed dependencies all run on the project's floor")
     with pytest.raises(ob.BuildError) as e:
