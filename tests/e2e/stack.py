@@ -12,14 +12,14 @@ from __future__ import annotations
 import os
 import subprocess
 
-from tests.init.lifecycle.image import Result, Running, write
+from tests.init.lifecycle.image import LayerFiles, Result, Running, write
 from tests.init.sandbox import helpers
 from tests.init.sandbox.helpers import ROOT, RUNNER
 
 TIMEOUT = 90
 
 
-class Stack:
+class Stack(LayerFiles):
     def __init__(self, tmp, layers: list[str], base: str = "/") -> None:
         self.tmp = str(tmp)
         self.base = base
@@ -29,14 +29,6 @@ class Stack:
         os.makedirs(self.outdir, exist_ok=True)
         os.chmod(self.outdir, 0o777)
         write(os.path.join(self.layer, "out", ".keep"), "")
-
-    def file(self, path: str, text: str, mode: int = 0o644) -> str:
-        full = os.path.join(self.layer, path.lstrip("/"))
-        write(full, text, mode)
-        return full
-
-    def script(self, path: str, text: str) -> str:
-        return self.file(path, text, 0o755)
 
     def argv(self, cmd, env_vars: dict[str, str] | None, opts) -> list[str]:
         a = RUNNER + [self.base]

@@ -69,7 +69,21 @@ class Result:
         return f"Result(code={self.code}, out={self.out!r}, err={self.err!r})"
 
 
-class Image:
+class LayerFiles:
+    """Files of a test's own image layer (``self.layer``), written at their image paths."""
+
+    layer: str
+
+    def file(self, path: str, text: str, mode: int = 0o644) -> str:
+        full = os.path.join(self.layer, path.lstrip("/"))
+        write(full, text, mode)
+        return full
+
+    def script(self, path: str, text: str) -> str:
+        return self.file(path, text, 0o755)
+
+
+class Image(LayerFiles):
     def __init__(self, tmp, python: str = "") -> None:
         """python: the interpreter of /init.  The system's by default, as in an image:
         processes that drop privileges must still read its standard library (this
@@ -94,14 +108,6 @@ class Image:
         write(os.path.join(self.layer, "out", ".keep"), "")
 
     # ------------------------------------------------------------ contents
-
-    def file(self, path: str, text: str, mode: int = 0o644) -> str:
-        full = os.path.join(self.layer, path.lstrip("/"))
-        write(full, text, mode)
-        return full
-
-    def script(self, path: str, text: str) -> str:
-        return self.file(path, text, 0o755)
 
     def legacy(self, name: str, run: str, **files: str) -> None:
         """/etc/services.d/NAME with run (and finish, log/run, notification-fd ...)."""
