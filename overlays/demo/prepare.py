@@ -9,6 +9,7 @@ Failures raise ``rules.Failure`` with the demo's exit code.
 """
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import subprocess
@@ -42,7 +43,9 @@ def preflight() -> str:
     with open("/proc/filesystems") as f:
         filesystems = f.read()
     python = image_python()
-    lacks = missing(os.geteuid(), filesystems, lambda p: shutil.which(p) is not None, python)
+    module = glob.glob(f"/lib/modules/{os.uname().release}/kernel/fs/overlayfs/overlay.ko*")
+    lacks = missing(os.geteuid(), filesystems, lambda p: shutil.which(p) is not None, python,
+                    bool(module))
     if lacks:
         raise Failure("this machine lacks: " + "; ".join(lacks))
     return python or ""

@@ -32,6 +32,9 @@ def test_missing_names_each_lack():
     assert len(lacks) == 4
     assert lacks[0].startswith("root") and lacks[1].startswith("overlayfs")
     assert lacks[2].startswith("xz") and lacks[3].startswith("python3")
+    # a loadable module is as good as a registered filesystem
+    assert rules.missing(0, "nodev\tproc\n", lambda _p: True, "/usr/bin/python3",
+                         overlay_module=True) == []
 
 
 def test_sandbox_argv_is_the_documented_docker_run():
