@@ -46,8 +46,15 @@ def _enter_root(p: Prepared) -> None:
     os.chown(upper, st.st_uid, st.st_gid)
     os.chmod(upper, st.st_mode & 0o7777)
     lowers = list(p.lowers)
+    copies = p.state
+    if p.copy_layers and not p.upper_on_tmpfs:
+        # --keep: the upper dir stays on disk, but copies on the root's own filesystem
+        # would lie inside the lower / again (ELOOP): they go to a tmpfs of their own
+        copies = os.path.join(p.state, "layers")
+        os.makedirs(copies, 0o700, exist_ok=True)
+        sc.mount("tmpfs", copies, "tmpfs", 0, "mode=0700")
     for i in p.copy_layers:
-        lowers[i] = os.path.join(p.state, f"layer{i}")
+        lowers[i] = os.path.join(copies, f"layer{i}")
         copy_tree(p.lowers[i], lowers[i])
     opts = overlay_options(lowers, upper, work, p.userxattr)
     try:

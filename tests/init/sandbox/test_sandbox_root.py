@@ -69,6 +69,23 @@ def test_keep_leaves_the_upper_layer(tmp_path, marker):
     assert "kept " + str(tmp_path / state) in p.stderr
 
 
+def test_keep_with_a_layer_on_the_roots_filesystem(tmp_path, marker):
+    """The layer lies inside / and so is copied; with --keep on the same filesystem the
+    copy must not land inside / again (overlayfs: overlapping layers)."""
+    layer = tmp_path / "layer"
+    (layer / "etc").mkdir(parents=True)
+    (layer / "etc" / marker).write_text("layer\n")
+    keep = tmp_path / "keep"
+    keep.mkdir()
+    p = sh(f"cat /etc/{marker}; echo kept > /{marker}", "--keep", "--tmpdir", str(keep),
+           "--layer", str(layer))
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == "layer\n"
+    (state,) = os.listdir(keep)
+    with open(keep / state / "upper" / marker) as f:
+        assert f.read() == "kept\n"
+
+
 def test_environment_is_clean(marker, monkeypatch):
     monkeypatch.setenv("S6PY_FROM_HOST", "hostvalue")
     monkeypatch.setenv("S6PY_NOT_PASSED", "x")
