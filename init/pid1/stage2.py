@@ -98,9 +98,18 @@ class Stage2:
         extra = _bundle_contents(rules.bundledir(profile, bundledir)) if compat else {}
         from init.rc.compile_cli import compile_sources
         from init.rc.errors import CompileError
+        cv = rules.compile_verbosity(self.v)
         try:
-            added = compile_sources(rules.COMPILED, srcs, rules.compile_verbosity(self.v),
-                                    builtin_scripts=SCRIPTS, extra_contents=extra)
+            try:
+                added = compile_sources(rules.COMPILED, srcs, cv, builtin_scripts=SCRIPTS,
+                                        extra_contents=extra)
+            except CompileError as e:
+                if not any(extra.values()):
+                    raise
+                # s6-overlay would not have read user-bundles.d at all: neither do we
+                self.say("warning", f"compatibility mode: not adding what "
+                         f"{rules.bundledir(profile, bundledir)} lists: {e.message}")
+                added = compile_sources(rules.COMPILED, srcs, cv, builtin_scripts=SCRIPTS)
         except CompileError as e:
             self.c.say(f"s6-rc-compile: fatal: {e.message}")
             return self._end()

@@ -178,6 +178,20 @@ def test_compatibility_mode_user_bundle_in_s6_rc_d(image):
     assert "ignored" not in r.err
 
 
+def test_compatibility_mode_drops_user_bundles_d_when_it_breaks_the_compile(image):
+    im = image
+    im.file("/etc/s6-overlay/s6-rc.d/user/contents.d/old", "")
+    im.file("/etc/s6-overlay/s6-rc.d/old/type", "oneshot\n")
+    im.file("/etc/s6-overlay/s6-rc.d/old/up", rec("old").replace(ORDER, "/out/old"))
+    # legacy-services depends on user: listing it there makes a cycle
+    im.file("/etc/s6-overlay/user-bundles.d/user/contents.d/legacy-services", "")
+    r = im.run("sh", "-c", "echo cmd > /out/cmd")
+    assert r.code == 0, r
+    assert r.file("old") == "old\n" and r.file("cmd") == "cmd\n"
+    assert ("rc.init: warning: compatibility mode: not adding what "
+            "/etc/s6-overlay/user-bundles.d lists: ") in r.err
+
+
 def test_compile_error_leaves_the_container_running_without_cmd(image):
     im = image
     im.rc("broken", "oneshot", deps=("nowhere",), up="true\n")
