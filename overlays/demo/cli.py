@@ -41,13 +41,19 @@ def demo(keep: str | None, timeout: float) -> None:
     def say(text: str) -> None:
         click.echo(text)
 
+    hit: list[int] = []
+
     def interrupted(sig: int, _frame) -> None:
+        if hit:     # the cleanup is under way (and bounded): a second signal changes nothing
+            return
+        hit.append(sig)
         raise Interrupted(sig)
 
-    # SIGTERM and SIGHUP take the same way out as ^C: the container is
-    # stopped and the temporary directory removed.  The caller's handlers come
-    # back afterwards (an in-process caller, such as a test, keeps its own).
-    saved = {sig: signal.signal(sig, interrupted) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    # ^C, SIGTERM and SIGHUP take one way out: the container is stopped and
+    # the temporary directory removed.  The caller's handlers come back
+    # afterwards (an in-process caller, such as a test, keeps its own).
+    saved = {sig: signal.signal(sig, interrupted)
+             for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     try:
         code = run(keep, timeout, say)
     except Failure as e:

@@ -112,14 +112,14 @@ def test_a_machine_that_cannot_run_it_gets_111_naming_what_is_missing(monkeypatc
 
     monkeypatch.setattr(prepare.os, "geteuid", lambda: 1000)
     monkeypatch.setenv("TMPDIR", str(tmp_path))
-    handlers = [signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)]
+    handlers = [signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)]
     r = CliRunner().invoke(demo, [])
     assert r.exit_code == 111
     assert r.output.startswith("s6py demo: fatal: this machine lacks: root (the sandbox creates "
                                "namespaces and mounts overlayfs)")
     assert list(tmp_path.iterdir()) == []  # checked before anything is created
-    # its SIGTERM/SIGHUP handlers are gone again: the caller (here pytest) keeps its own
-    assert [signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)] == handlers
+    # its SIGINT/SIGTERM/SIGHUP handlers are gone again: the caller (here pytest) keeps its own
+    assert [signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)] == handlers
 
 
 def test_usage_errors_exit_100():
