@@ -1,5 +1,8 @@
 """skarnet-style option parsing (subgetopt), without the getopt module.
 
+The parser is execline's (``init.execline.options``, which has no imports);
+this is its form for programs: ``-x`` pairs and the remaining words.
+
 The stdlib's getopt drags in gettext and re (~3 ms and ~1 MB in PID 1).
 Options stop at the first non-option argument or at ``--``; ``-abc``
 bundles flags; an option taking an argument takes the rest of the word or
@@ -7,37 +10,13 @@ the next word.
 """
 from __future__ import annotations
 
+from init.execline.options import OptionError as UsageError
+from init.execline.options import getopt as _getopt
 
-class UsageError(Exception):
-    pass
+__all__ = ["UsageError", "getopt"]
 
 
 def getopt(argv: list[str], spec: str) -> tuple[list[tuple[str, str]], list[str]]:
     """Return ([("-x", value-or-""), ...], remaining args); UsageError if bad."""
-    opts: list[tuple[str, str]] = []
-    i = 0
-    while i < len(argv):
-        a = argv[i]
-        if a == "--":
-            return opts, argv[i + 1:]
-        if not a.startswith("-") or a == "-":
-            break
-        j = 1
-        while j < len(a):
-            c = a[j]
-            k = spec.find(c)
-            if k < 0 or c == ":":
-                raise UsageError(c)
-            if k + 1 < len(spec) and spec[k + 1] == ":":
-                if j + 1 < len(a):
-                    opts.append(("-" + c, a[j + 1:]))
-                elif i + 1 < len(argv):
-                    i += 1
-                    opts.append(("-" + c, argv[i]))
-                else:
-                    raise UsageError(c)
-                break
-            opts.append(("-" + c, ""))
-            j += 1
-        i += 1
-    return opts, argv[i:]
+    opts, i = _getopt(argv, spec, 0)
+    return [("-" + c, v) for c, v in opts], argv[i:]
