@@ -40,16 +40,7 @@ def _simplify(node: Node, keep_zero_width: bool = False) -> Node:
     if k == "group":  # no back-references: groups are just parentheses
         return _simplify(node[2], keep_zero_width)
     if k == "cat":
-        out: list[Node] = []
-        for x in node[1]:
-            x = _simplify(x, keep_zero_width)
-            if x[0] == "cat":
-                out.extend(x[1])
-            elif x[0] != "empty":
-                out.append(x)
-        if not out:
-            return _EMPTY
-        return out[0] if len(out) == 1 else ("cat", out)
+        return _cat([_simplify(x, keep_zero_width) for x in node[1]])
     if k == "alt":
         return ("alt", [_simplify(x, keep_zero_width) for x in node[1]])
     if k == "void":
