@@ -98,7 +98,23 @@ def _queued(transport) -> int:
     return n
 
 
-class StreamLink:
+class _Link:
+    """What both links share: the first error they met, and who to wake for it."""
+
+    def __init__(self, wake: Callable[[], None] | None) -> None:
+        self.wake = wake
+        self.sent = 0
+        self.error: str | None = None
+        self.peak_window = 0  # the largest receive window the collector advertised
+
+    def _broken(self, why: str) -> None:
+        if self.error is None:
+            self.error = why
+        if self.wake is not None:
+            self.wake()
+
+
+class StreamLink(_Link):
     """TCP (``ssl_context`` None) or TLS, RFC 6587 octet counting."""
 
     def __init__(self, target: Target, ssl_context: ssl.SSLContext | None = None,
@@ -106,11 +122,8 @@ class StreamLink:
         self.target = target
         self.ssl_context = ssl_context
         self.server_hostname = server_hostname
-        self.wake = wake
-        self.sent = 0
-        self.error: str | None = None
+        super().__init__(wake)
         self.eof = False  # the collector ended the stream cleanly (no reset)
-        self.peak_window = 0  # the largest receive window the collector advertised
         self.writer: asyncio.StreamWriter | None = None
         self._reader: asyncio.StreamReader | None = None
         self._watch: asyncio.Task | None = None
@@ -133,12 +146,6 @@ class StreamLink:
             self._broken("the collector closed the connection")
         except (OSError, ssl.SSLError) as exc:
             self._broken(f"connection lost: {exc}")
-
-    def _broken(self, why: str) -> None:
-        if self.error is None:
-            self.error = why
-        if self.wake is not None:
-            self.wake()
 
     async def send(self, messages: list[bytes]) -> None:
         if not self._healthy():  # what is written now would be dropped
@@ -232,35 +239,26 @@ class _Datagrams(asyncio.DatagramProtocol):
         self.link._broken(f"collector unreachable: {exc}")
 
 
-class DatagramLink:
+class DatagramLink(_Link):
     """UDP, one message per datagram (RFC 5426), cut to ``max_size`` bytes."""
 
     def __init__(self, target: Target, max_size: int = 8192,
                  wake: Callable[[], None] | None = None, rate: int = 0) -> None:
         self.target = target
         self.max_size = max_size
-        self.wake = wake
+        super().__init__(wake)  # no flow control, so no window: peak_window stays 0
         # RFC 5426 has no flow control: past what the collector reads, its
         # socket buffer overflows silently.  A rate cap (messages/s) is the
         # only lever the sender has.
         self.rate = rate
         self._paced = 0  # messages sent since _epoch
         self._epoch = 0.0
-        self.sent = 0
-        self.error: str | None = None
-        self.peak_window = 0  # no flow control, no window
         self.transport: asyncio.DatagramTransport | None = None
 
     async def open(self, timeout: float = 10.0) -> None:
         loop = asyncio.get_running_loop()
         self.transport, _ = await asyncio.wait_for(loop.create_datagram_endpoint(
             lambda: _Datagrams(self), remote_addr=(self.target.host, self.target.port)), timeout)
-
-    def _broken(self, why: str) -> None:
-        if self.error is None:
-            self.error = why
-        if self.wake is not None:
-            self.wake()
 
     async def send(self, messages: list[bytes]) -> None:
         if self.error is not None or self.transport is None:
