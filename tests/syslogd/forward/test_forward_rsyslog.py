@@ -86,6 +86,27 @@ def stop_forwarder(fwd, state) -> dict:
     return json.loads(state.read_text())["counters"]
 
 
+def deliver_all(rs, logger, fwd, state, log, total: int) -> dict:
+    """End the input, wait for every line at the collector, stop the forwarder: its counters."""
+    logger.stdin.close()
+    assert logger.wait(60) == 0
+    arrived = wait_until(lambda: set(numbers(rs)) >= set(range(total)))
+    counters = stop_forwarder(fwd, state)
+    assert arrived, lost(rs, log, total)
+    return counters
+
+
+def check_at_least_once(rs, proto: str, total: int, counters: dict) -> None:
+    """Every line arrived, after at least one failure, and duplicates are only resends."""
+    got = numbers(rs)
+    dups = len(got) - len(set(got))
+    print(f"{proto}: {len(got)} received, {dups} duplicates, counters {counters}")
+    assert sorted(set(got)) == list(range(total))
+    assert counters["failures"] >= 1 and counters["reconnects"] >= 1
+    assert dups <= counters["resent"]
+    assert counters["sent"] == total + counters["resent"]
+
+
 @pytest.mark.parametrize("proto", ["tcp", "tls"])
 def test_collector_stopped_mid_stream_nothing_lost(tmp_path, proto):
     if proto == "tls" and tls_driver() is None:
@@ -106,23 +127,13 @@ def test_collector_stopped_mid_stream_nothing_lost(tmp_path, proto):
         time.sleep(0.5)
         rs.start()
         paced(logger, 16000, 8000)
-        logger.stdin.close()
-        assert logger.wait(60) == 0
-        arrived = wait_until(lambda: set(numbers(rs)) >= set(range(total)))
-        counters = stop_forwarder(fwd, state)
-        assert arrived, lost(rs, tmp_path / "log", total)
+        counters = deliver_all(rs, logger, fwd, state, tmp_path / "log", total)
     finally:
         if fwd.poll() is None:
             fwd.kill()
             fwd.wait()
         rs.stop()
-    got = numbers(rs)
-    dups = len(got) - len(set(got))
-    print(f"{proto}: {len(got)} received, {dups} duplicates, counters {counters}")
-    assert sorted(set(got)) == list(range(total))
-    assert counters["failures"] >= 1 and counters["reconnects"] >= 1
-    assert dups <= counters["resent"]
-    assert counters["sent"] == total + counters["resent"]
+    check_at_least_once(rs, proto, total, counters)
     first = rs.received()[0].split(" ")
     assert first[0] == "13" and first[2:4] == ["testhost", "svc"]
 
@@ -152,23 +163,13 @@ def test_collector_stalled_then_stopped_nothing_lost(tmp_path, proto):
         rs.stop()
         paced(logger, 40000, 2000)
         rs.start()
-        logger.stdin.close()
-        assert logger.wait(60) == 0
-        arrived = wait_until(lambda: set(numbers(rs)) >= set(range(total)))
-        counters = stop_forwarder(fwd, state)
-        assert arrived, lost(rs, tmp_path / "log", total)
+        counters = deliver_all(rs, logger, fwd, state, tmp_path / "log", total)
     finally:
         if fwd.poll() is None:
             fwd.kill()
             fwd.wait()
         rs.stop()
-    got = numbers(rs)
-    dups = len(got) - len(set(got))
-    print(f"{proto}: {len(got)} received, {dups} duplicates, counters {counters}")
-    assert sorted(set(got)) == list(range(total))
-    assert counters["failures"] >= 1 and counters["reconnects"] >= 1
-    assert dups <= counters["resent"]
-    assert counters["sent"] == total + counters["resent"]
+    check_at_least_once(rs, proto, total, counters)
 
 
 def test_tls_verifies_the_collector_by_default(tmp_path):
