@@ -134,6 +134,17 @@ def test_reader_gone_means_exit_111(tmp_path):
     assert s.stderr() == b"s6-socklog: fatal: unable to write to stdout: Broken pipe\n"
 
 
+def read_to_eof(fd: int) -> bytes:
+    """Everything a pipe gives until its writers are gone (20 s at most per read)."""
+    data = b""
+    while True:
+        select.select([fd], [], [], 20)
+        b = os.read(fd, 1 << 16)
+        if not b:
+            return data
+        data += b
+
+
 def _fill_until_blocked(s: Socklog, size: int = 900) -> int:
     """Send until the socket stays full: the program is blocked writing."""
     s.client.setblocking(False)
@@ -179,13 +190,7 @@ def test_sigterm_keeps_what_was_queued(tmp_path):
         sent = _fill_until_blocked(s)
         s.proc.send_signal(signal.SIGTERM)
         time.sleep(0.2)
-        data = b""
-        while True:
-            select.select([r], [], [], 20)
-            b = os.read(r, 1 << 16)
-            if not b:
-                break
-            data += b
+        data = read_to_eof(r)
         rc = s.proc.wait(20)
     finally:
         s.kill()
@@ -274,13 +279,7 @@ def test_nonblocking_stdout_is_waited_for(tmp_path):
     try:
         sent = _fill_until_blocked(s)
         s.proc.send_signal(signal.SIGTERM)
-        data = b""
-        while True:
-            select.select([r], [], [], 20)
-            b = os.read(r, 1 << 16)
-            if not b:
-                break
-            data += b
+        data = read_to_eof(r)
         rc = s.proc.wait(20)
     finally:
         s.kill()
