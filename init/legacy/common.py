@@ -27,6 +27,18 @@ def behaviour() -> int:
     return int(text) if text.isascii() and text.isdigit() else 0
 
 
+def verdict(failed: bool, say: Say, what: str) -> int:
+    """The legacy scripts' common ending: warn about a failure when
+    S6_BEHAVIOUR_IF_STAGE2_FAILS >= 1, and fail the oneshot (exit 1)
+    when >= 2."""
+    b = behaviour()
+    if failed and b:
+        say.warning(what)
+        if b >= 2:
+            return 1
+    return 0
+
+
 def ms(name: str, default: int) -> int:
     return digits(var(name), default)
 

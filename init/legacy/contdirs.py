@@ -52,12 +52,7 @@ def cont_init(argv: list[str]) -> int:
         r = run_script(path, say)
         say.info(f"{path} exited {r}")
         failed = failed or r != 0
-    b = common.behaviour()
-    if failed and b:
-        say.warning("some scripts exited nonzero")
-        if b >= 2:
-            return 1
-    return 0
+    return common.verdict(failed, say, "some scripts exited nonzero")
 
 
 def cont_finish(argv: list[str]) -> int:

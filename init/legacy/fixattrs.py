@@ -90,9 +90,4 @@ def main(argv: list[str]) -> int:
     if names:
         say.warning("fix-attrs is deprecated, please fix volume permissions in your container "
                     "manager instead")
-    b = common.behaviour()
-    if failed and b:
-        say.warning("some fix files failed to apply")
-        if b >= 2:
-            return 1
-    return 0
+    return common.verdict(failed, say, "some fix files failed to apply")

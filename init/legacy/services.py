@@ -89,12 +89,7 @@ def up(argv: list[str]) -> int:
             continue
         if _svwait([opt, "-t", str(left)], dirs) != 0:
             failed = True
-    b = common.behaviour()
-    if failed and b:
-        say.warning("some legacy longruns failed to start")
-        if b >= 2:
-            return 1
-    return 0
+    return common.verdict(failed, say, "some legacy longruns failed to start")
 
 
 def down(argv: list[str]) -> int:
