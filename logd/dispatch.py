@@ -74,7 +74,7 @@ class Dispatcher:
         tai = tai64n_label(ns) + b" " if self.need_tai else b""
         iso = self.iso(ns) + b"  " if self.need_iso else b""
         if self.selecting:
-            sels = select(self.groups, chunk.lines)
+            sels = select(self.groups, chunk.lines, chunk.data)
         else:
             sels = [None] * len(self.groups)
         shared: dict[str, list[tuple[Action, list[int] | None, bytes]]] = {}

@@ -51,8 +51,10 @@ def _run(opts) -> int:
     from logd.logdir import Env, Logdir
 
     def compile_ere(raw: bytes):
-        from logd.ere import compile_ere  # only scripts with regexes pay for it
-        return compile_ere(raw)
+        from logd.ere import compile_matcher  # only scripts with regexes pay for it
+        matcher = compile_matcher(raw)
+        matcher.warn = reporter.warn
+        return matcher
 
     umask = os.umask(0)
     os.umask(umask)

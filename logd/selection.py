@@ -17,6 +17,7 @@ TYPE_CHECKING = False  # typing costs milliseconds at start-up; annotations are 
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from typing import Any
 
     from logd.script import Group
 
@@ -26,8 +27,13 @@ def needs_lines(groups: Sequence[Group]) -> bool:
     return any(g.selectors for g in groups)
 
 
-def select(groups: Sequence[Group], lines: Sequence[bytes]) -> list[list[int] | None]:
-    """For each group, the sorted line indices its actions take (None = all)."""
+def select(groups: Sequence[Group], lines: Sequence[bytes],
+           data: bytes | None = None) -> list[list[int] | None]:
+    """For each group, the sorted line indices its actions take (None = all).
+
+    ``data``, if given, is the chunk's bytes (``lines`` joined, each with
+    its newline): a regex tried on every line can take the batch as is.
+    """
     n = len(lines)
     selected: set[int] | None = None  # None = all lines selected
     acted: set[int] | None = set()    # None = every line already acted on
@@ -53,22 +59,23 @@ def select(groups: Sequence[Group], lines: Sequence[bytes]) -> list[list[int] | 
                 if len(selected) == n:
                     selected = None
                     continue
-                search = regex.search
-                selected.update([i for i, ln in enumerate(lines)
-                                 if i not in selected and search(ln)])
+                if selected:
+                    idx = [i for i in range(n) if i not in selected]
+                    selected.update(_matching(regex, lines, idx))
+                else:
+                    selected = set(_matching(regex, lines, None, data))
                 if len(selected) == n:
                     selected = None
             else:
                 if regex is None:
                     selected = set()
                     continue
-                search = regex.search
                 if selected is None:
-                    selected = {i for i, ln in enumerate(lines) if not search(ln)}
+                    selected = set(range(n)).difference(_matching(regex, lines, None, data))
                     if len(selected) == n:
                         selected = None
                 elif selected:
-                    selected = {i for i in selected if not search(lines[i])}
+                    selected.difference_update(_matching(regex, lines, sorted(selected)))
         if selected is None:
             out.append(None)
             acted = None
@@ -79,6 +86,23 @@ def select(groups: Sequence[Group], lines: Sequence[bytes]) -> list[list[int] | 
                 if len(acted) == n:
                     acted = None
     return out
+
+
+def _matching(regex: Any, lines: Sequence[bytes], idx: list[int] | None,
+              data: bytes | None = None) -> list[int]:
+    """The indices (of ``lines``, among ``idx`` or all) that ``regex`` matches.
+
+    A logd.ere Matcher takes the whole batch at once (it decides how to
+    bound its time); anything else with a ``search`` goes line by line.
+    """
+    batch = getattr(regex, "matching", None)
+    if batch is None:
+        search = regex.search
+        pick = range(len(lines)) if idx is None else idx
+        return [i for i in pick if search(lines[i])]
+    if idx is None:
+        return batch(lines, data)
+    return [idx[j] for j in batch([lines[i] for i in idx])]
 
 
 def _tracks_acted(groups: Sequence[Group]) -> list[bool]:

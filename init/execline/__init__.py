@@ -34,9 +34,12 @@ differential tests in tests/init/execline against Debian's programs)
   (the real programs keep an inherited mask); children of a forked
   in-process block also lose the glibc-internal ignored signals 32/33 that
   posix_spawn leaves behind.
-* eltest's ``=~`` uses logd.ere, glibc's ERE dialect exactly, but with
-  s6-log's REG_NEWLINE semantics (``.`` does not match a newline inside an
-  argument; the real eltest's does), and a bad regex gets a generic message.
+* eltest's ``=~`` uses logd.ere (glibc's ERE dialect, without REG_NEWLINE,
+  decided by its automaton), but a pattern with back-references is matched
+  with REG_NEWLINE's meaning (``.`` does not match a newline inside an
+  argument), glibc's own quirk of taking the position after a newline matched
+  by ``.`` or a bracket as a line start (``.^`` selects a newline without
+  REG_NEWLINE) is not copied, and a bad regex gets a generic message.
 * ``importas -S VAR`` (execline 2.9.6+) is accepted.
 * s6-notifyoncheck does not first check that s6-supervise runs the service.
 * s6-portable-utils texts (s6-mkdir -v, s6-maximumtime's timeout message...)

@@ -147,13 +147,14 @@ def _binary(op: str, a: str, b: str) -> bool:
         x, y = os.fsencode(a), os.fsencode(b)
         return x < y if op == "<" else x > y
     if op == "=~":
-        from logd.ere import EREError, compile_ere  # glibc's ERE dialect, exactly
+        from logd.ere import EREError, compile_matcher  # glibc's ERE dialect, exactly
         try:
-            rx = compile_ere(os.fsencode(b))
+            # one C string, without REG_NEWLINE: a newline is an ordinary byte
+            rx = compile_matcher(os.fsencode(b), lines=False)
         except EREError:
             raise fatal(PROG, 100, f": unable to compile {b} into a regular expression: "
                                    "Invalid regular expression") from None
-        return rx.search(os.fsencode(a)) is not None
+        return rx.search(os.fsencode(a))
     if op in ("-nt", "-ot", "-ef"):
         sa, sb = _stat(a), _stat(b)
         if op == "-ef":

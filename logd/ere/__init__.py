@@ -1,4 +1,4 @@
-"""POSIX extended regular expressions, as s6-log sees them, on top of Python's ``re``.
+"""POSIX extended regular expressions, as s6-log sees them: Python's ``re`` and an automaton.
 
 Why this exists: s6-log selects lines with ``regcomp(REG_EXTENDED | REG_NOSUB |
 REG_NEWLINE)`` from glibc, in the C locale, and ``regexec`` as an unanchored
@@ -31,7 +31,13 @@ through.  Each step has its module, which says why it is the way it is:
 * simplify.py    folding and trimming, so ``re`` backtracks less;
 * printer.py     the tree as ``re`` source;
 * translation.py ``translate`` and ``compile_ere``, the passes in order;
-* multiline.py   ``translate_multiline``, the read loop's batch form.
+* multiline.py   ``translate_multiline``, the read loop's batch form;
+* nfa.py         the same tree as a Thompson NFA,
+  dfa.py         determinized lazily: linear time on every pattern
+                 without back-references, whatever ``re`` would do;
+* watchdog.py    a CPU-time budget that interrupts a runaway ``re`` call;
+* matcher.py     ``compile_matcher``: ``re`` while it is fast, the DFA when
+                 it is not (what logd, eltest and the log readers use).
 
 Differences from glibc that remain are documented on ``translate`` and pinned
 by tests/logd/test_ere.py, which compares against the real glibc.
@@ -44,10 +50,12 @@ from __future__ import annotations
 from .limits import MAX_NESTING as MAX_NESTING
 from .limits import RE_DUP_MAX as RE_DUP_MAX
 from .limits import EREError
+from .matcher import Matcher, compile_matcher
 from .multiline import MULTILINE_SCAN, translate_multiline
 from .parser import _Parser as _Parser
 from .translation import compile_ere, translate
 from .tree import _has_anchor as _has_anchor
 from .tree import _nullable as _nullable
 
-__all__ = ["EREError", "translate", "compile_ere", "translate_multiline", "MULTILINE_SCAN"]
+__all__ = ["EREError", "translate", "compile_ere", "translate_multiline", "MULTILINE_SCAN",
+           "Matcher", "compile_matcher"]

@@ -23,7 +23,7 @@ import time
 import pytest
 
 from logd import ere
-from logd.ere import EREError, compile_ere, translate, translate_multiline
+from logd.ere import EREError, compile_ere, compile_matcher, translate, translate_multiline
 
 hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
@@ -45,7 +45,7 @@ libc.regexec.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t,
 libc.regfree.argtypes = [ctypes.c_void_p]
 if libc.setlocale(6, b"C") is None:  # LC_ALL
     sys.exit(3)
-FLAGS = 1 | 4 | 8  # REG_EXTENDED | REG_NEWLINE | REG_NOSUB
+FLAGS = int(sys.argv[1])  # REG_EXTENDED | REG_NEWLINE | REG_NOSUB: 1 | 4 | 8
 rd, wr = sys.stdin.buffer, sys.stdout.buffer
 def read(n):
     data = rd.read(n)
@@ -70,13 +70,14 @@ TIMEOUT = object()
 class Glibc:
     """regcomp(REG_EXTENDED|REG_NEWLINE|REG_NOSUB)/regexec in a C-locale child."""
 
-    def __init__(self) -> None:
+    def __init__(self, newline: bool = True) -> None:
         self.proc: subprocess.Popen | None = None
+        self.flags = 1 | 4 | 8 if newline else 1 | 8  # s6-log's; eltest's (no REG_NEWLINE)
 
     def _start(self) -> subprocess.Popen:
         if self.proc is None:
             env = dict(os.environ, LC_ALL="C")
-            self.proc = subprocess.Popen([sys.executable, "-c", _WORKER], env=env,
+            self.proc = subprocess.Popen([sys.executable, "-c", _WORKER, str(self.flags)], env=env,
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         return self.proc
 
@@ -120,10 +121,10 @@ class Glibc:
         return [b == 1 for b in body]
 
 
-def _glibc() -> Glibc | None:
+def _glibc(newline: bool = True) -> Glibc | None:
     if not sys.platform.startswith("linux"):
         return None
-    g = Glibc()
+    g = Glibc(newline)
     try:
         # a glibc-specific answer: musl has no \w
         if g.run(rb"\w", [b"a", b"-"]) != [True, False]:
@@ -137,6 +138,7 @@ def _glibc() -> Glibc | None:
 
 
 GLIBC = _glibc()
+GLIBC_STRINGS = _glibc(newline=False)  # eltest's =~: whole C strings
 needs_glibc = pytest.mark.skipif(GLIBC is None, reason="glibc regcomp not available")
 
 
@@ -146,6 +148,31 @@ def ours(pattern: bytes, lines: list[bytes]) -> list[bool] | None:
     except EREError:
         return None
     return [rx.search(line) is not None for line in lines]
+
+
+def ours_dfa(pattern: bytes, lines: list[bytes]) -> list[bool] | None:
+    """The automaton's verdicts, batch and one by one (None: it cannot take the pattern)."""
+    dfa = compile_matcher(pattern).dfa
+    if dfa is None:
+        return None
+    picked = set(dfa.matching(lines))
+    batch = [i in picked for i in range(len(lines))]
+    single = [dfa.search_string(line) for line in lines]
+    assert batch == single, (pattern, lines, batch, single)
+    return batch
+
+
+def no_automaton_reason(pattern: bytes) -> str | None:
+    from logd.ere.nfa import TooBig, Unsupported, build_nfa
+    from logd.ere.translation import _parse
+
+    try:
+        build_nfa(_parse(pattern)[0])
+    except Unsupported:
+        return "bref"
+    except TooBig:
+        return "too big"
+    return None
 
 
 def ours_multiline(pattern: bytes, lines: list[bytes]) -> list[bool] | None:
@@ -240,6 +267,11 @@ def check(pattern: bytes, lines: list[bytes], *, fuzz: bool = False) -> None:
     if want is not None:
         ml = ours_multiline(pattern, lines)
         assert ml == want, f"multiline {pattern!r} on {lines!r}: glibc {want}, ours {ml}"
+        auto = ours_dfa(pattern, lines)
+        if auto is not None:
+            assert auto == want, f"dfa {pattern!r} on {lines!r}: glibc {want}, ours {auto}"
+        else:  # only back-references, or repeats spelt out past nfa.MAX_NODES
+            assert no_automaton_reason(pattern) in ("bref", "too big"), pattern
 
 
 # --------------------------------------------------------------------------
