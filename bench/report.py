@@ -11,7 +11,8 @@ interpreter by its real path, ``-S`` (no site: the container's packages do
 not slow a logger's start), the repository on PYTHONPATH.
 
 Prints a Markdown table (also written to --out) with each scenario's target
-from the project's issue #4; quote it with the date and machine it prints.
+from the project's issues #4 and #13; quote it with the date and machine it
+prints.
 """
 from __future__ import annotations
 
@@ -48,6 +49,7 @@ TARGETS = [
     ("default", "cpu_s", "a: same (CPU)", ("ratio", 1.0)),
     ("tai", "wall_s", "c: the same with t", ("ratio", 1.0)),
     ("route", "wall_s", "d: ten-logdir syslog routing script", ("ratio", 0.5)),
+    ("redos", "wall_s", "r: backtracking-prone selection, 2% near-miss lines", ("ratio", 2.0)),
     ("small-writes", "wall_s", "e: 1M lines, one write() each", ("ratio", 1.5)),
     ("long8k", "wall_s", "f: 8 KB lines", ("ratio", 1.0)),
     ("overlimit", "wall_s", "f: 20 KB lines (split at -l 8192)", ("ratio", 1.0)),
@@ -60,7 +62,8 @@ TARGETS = [
 
 
 def run_harness(args: list[str], json_path: str) -> dict:
-    cmd = [sys.executable, os.path.join(HERE, "run.py")] + args + ["--json", json_path]
+    # extra.py: run.py with s6py's own scenarios (r) registered
+    cmd = [sys.executable, os.path.join(HERE, "extra.py")] + args + ["--json", json_path]
     print("+", " ".join(cmd), file=sys.stderr, flush=True)
     subprocess.run(cmd, check=False)
     try:
@@ -113,7 +116,7 @@ def main() -> int:
         common += ["--size-mb", str(args.size_mb)]
     results: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
-        results.update(run_harness([candidate("logd.main", tmp), "--vs", "s6-log", "-s", "a,c,d,e,f,g,h"]
+        results.update(run_harness([candidate("logd.main", tmp), "--vs", "s6-log", "-s", "a,c,d,r,e,f,g,h"]
                                    + common, os.path.join(tmp, "logd.json")))
         if not args.skip_syslog:
             extra = ["--messages", str(args.messages)] if args.messages else []

@@ -58,7 +58,8 @@ def _reading_options(f):
                      "today, yesterday, @UNIX or a TAI64N label."),
         click.option("--until", metavar="WHEN", help="Lines before WHEN (same forms)."),
         click.option("--grep", metavar="RE", help="Lines whose text (after the stamps) "
-                     "matches this Python regular expression."),
+                     "matches this POSIX extended regular expression (s6-log's selection "
+                     "dialect, decided in time linear in the line)."),
         click.option("--facility", multiple=True, metavar="NAMES",
                      help="syslogd lines of these facilities (user,daemon,...)."),
         click.option("--priority", metavar="SEV", help="syslogd lines of severity SEV or "
@@ -88,8 +89,7 @@ def _when(value: str | None, name: str, now: int) -> int | None:
 
 
 def _setup(dirs, since, until, grep, facility, priority, as_json, time_format, utc, tag):
-    import re
-
+    from logd.ere import EREError
     from logd.reading.records import Filter
     from logd.reading.render import JsonRenderer, TextRenderer, service_name
     from logd.reading.syslogline import facility_names, severity_range
@@ -104,7 +104,7 @@ def _setup(dirs, since, until, grep, facility, priority, as_json, time_format, u
         raise click.BadParameter(str(exc)) from None
     try:
         filt = Filter(window, grep, facs, sevs)
-    except re.error as exc:
+    except EREError as exc:
         raise click.BadParameter(f"bad regular expression: {exc}", param_hint="--grep") from None
     if as_json:
         render = JsonRenderer(utc)

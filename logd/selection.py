@@ -35,6 +35,7 @@ def select(groups: Sequence[Group], lines: Sequence[bytes],
     its newline): a regex tried on every line can take the batch as is.
     """
     n = len(lines)
+    longest = max(map(len, lines)) if lines else 0  # once for every regex of the chunk
     selected: set[int] | None = None  # None = all lines selected
     acted: set[int] | None = set()    # None = every line already acted on
     track = _tracks_acted(groups)
@@ -60,10 +61,10 @@ def select(groups: Sequence[Group], lines: Sequence[bytes],
                     selected = None
                     continue
                 if selected:
-                    idx = [i for i in range(n) if i not in selected]
-                    selected.update(_matching(regex, lines, idx))
+                    idx = sorted(set(range(n)).difference(selected))
+                    selected.update(_matching(regex, lines, idx, data, longest))
                 else:
-                    selected = set(_matching(regex, lines, None, data))
+                    selected = set(_matching(regex, lines, None, data, longest))
                 if len(selected) == n:
                     selected = None
             else:
@@ -71,11 +72,13 @@ def select(groups: Sequence[Group], lines: Sequence[bytes],
                     selected = set()
                     continue
                 if selected is None:
-                    selected = set(range(n)).difference(_matching(regex, lines, None, data))
+                    selected = set(range(n)).difference(
+                        _matching(regex, lines, None, data, longest))
                     if len(selected) == n:
                         selected = None
                 elif selected:
-                    selected.difference_update(_matching(regex, lines, sorted(selected)))
+                    selected.difference_update(
+                        _matching(regex, lines, sorted(selected), data, longest))
         if selected is None:
             out.append(None)
             acted = None
@@ -89,8 +92,10 @@ def select(groups: Sequence[Group], lines: Sequence[bytes],
 
 
 def _matching(regex: Any, lines: Sequence[bytes], idx: list[int] | None,
-              data: bytes | None = None) -> list[int]:
+              data: bytes | None, longest: int) -> list[int]:
     """The indices (of ``lines``, among ``idx`` or all) that ``regex`` matches.
+
+    ``data`` is the chunk (all of ``lines``), ``longest`` its longest line.
 
     A logd.ere Matcher takes the whole batch at once (it decides how to
     bound its time); anything else with a ``search`` goes line by line.
@@ -100,9 +105,7 @@ def _matching(regex: Any, lines: Sequence[bytes], idx: list[int] | None,
         search = regex.search
         pick = range(len(lines)) if idx is None else idx
         return [i for i in pick if search(lines[i])]
-    if idx is None:
-        return batch(lines, data)
-    return [idx[j] for j in batch([lines[i] for i in idx])]
+    return batch(lines, data, idx, longest)
 
 
 def _tracks_acted(groups: Sequence[Group]) -> list[bool]:

@@ -54,77 +54,130 @@ _BACKOFF_FIRST, _BACKOFF_MAX = 8, 4096
 
 
 class Matcher:
-    """One compiled ERE; ``matching`` for batches, ``search`` for one subject."""
+    """One compiled ERE; ``matching`` for batches, ``search`` for one subject.
 
-    __slots__ = ("pattern", "rx", "dfa", "warn", "overruns", "_skip", "_backoff", "_warned")
+    The automaton is built the first time it is needed (most patterns never
+    need it: start-up time and memory stay what ``re`` alone costs).
+    """
 
-    def __init__(self, pattern: bytes, rx: Optional[re.Pattern[bytes]], dfa: Optional[DFA]) -> None:
+    __slots__ = ("pattern", "lines", "rx", "warn", "overruns", "_tree", "_dfa", "_skip",
+                 "_backoff", "_warned")
+
+    def __init__(self, pattern: bytes, rx: Optional[re.Pattern[bytes]], tree: Optional[tuple],
+                 lines: bool = True, dfa: Optional[DFA] = None) -> None:
         self.pattern = pattern
+        self.lines = lines
         self.rx = rx
-        self.dfa = dfa
         self.warn: Optional[Callable[[str], None]] = None
         self.overruns = 0  # how often re ran out of budget (tests, diagnostics)
+        self._tree = tree  # None: no automaton can take this pattern
+        self._dfa = dfa
         self._skip = 0
         self._backoff = _BACKOFF_FIRST
         self._warned = False
 
-    def matching(self, lines: Sequence[bytes], data: Optional[bytes] = None) -> list[int]:
+    @property
+    def dfa(self) -> Optional[DFA]:
+        """The automaton, built on first use; None for back-references or too big."""
+        if self._dfa is None and self._tree is not None:
+            self._dfa = _automaton(self._tree, self.lines)
+            if self._dfa is None:
+                self._tree = None
+        return self._dfa
+
+    def matching(self, lines: Sequence[bytes], data: Optional[bytes] = None,
+                 idx: Optional[Sequence[int]] = None, longest: Optional[int] = None) -> list[int]:
         """Indices of the lines (no newline in them) that match, in order.
 
-        ``data``, if given, is ``b"\\n".join(lines) + b"\\n"``.
+        ``idx``: only these indices are tried (increasing).  ``data``, if
+        given, is ``b"\\n".join(lines) + b"\\n"``; ``longest``, if given, the
+        length of the longest line (the caller may know them already).
         """
-        if not lines:
+        if not self.lines:
+            pick = range(len(lines)) if idx is None else idx
+            return [i for i in pick if self.search(lines[i])]
+        if not lines or (idx is not None and not idx):
             return []
-        rx, dfa = self.rx, self.dfa
-        if dfa is not None and (rx is None or self._skip or not watchdog.available()
-                                or max(map(len, lines)) > RE_LINE_MAX):
+        rx = self.rx
+        if self._skip or rx is None:
             if self._skip:
                 self._skip -= 1
-            return dfa.matching(lines, data)
-        assert rx is not None
-        if dfa is None:
-            return self._re_alone(lines)
+            return self._by_dfa(lines, data, idx)
+        if not watchdog.available():
+            if self.dfa is not None:
+                return self._by_dfa(lines, data, idx)
+            return self._unguarded(lines, idx)
+        if longest is None:
+            longest = max(map(len, lines))
+        if longest > RE_LINE_MAX and self.dfa is not None:
+            return self._by_dfa(lines, data, idx)
         nbytes = len(data) if data is not None else sum(map(len, lines)) + len(lines)
-        search = rx.search
+        if idx is not None:  # the share of the batch tried (an estimate is enough)
+            nbytes = nbytes * len(idx) // len(lines)
         try:
-            return watchdog.run(_budget(nbytes), lambda: [
-                i for i, x in enumerate(lines) if search(x) is not None])
+            return watchdog.run(_budget(nbytes), lambda: self._unguarded(lines, idx))
         except watchdog.Expired:
-            self.overruns += 1
-            self._skip = self._backoff
-            self._backoff = min(self._backoff * 2, _BACKOFF_MAX)
-            return dfa.matching(lines, data)
+            pass
+        if self.dfa is None:
+            return self._re_alone(lines, idx)
+        self.overruns += 1
+        self._skip = self._backoff
+        self._backoff = min(self._backoff * 2, _BACKOFF_MAX)
+        return self._by_dfa(lines, data, idx)
 
     def search(self, subject: bytes) -> bool:
         """Does one line (or, for ``lines=False``, one C string) match?"""
-        if self.dfa is not None and not self.dfa.nfa.lines:
-            return self.dfa.search_string(subject)
+        if not self.lines:
+            dfa = self.dfa
+            if dfa is not None:
+                return dfa.search_string(subject)
+            return bool(self._re_alone([subject.partition(b"\0")[0]]))
         if b"\n" in subject:
             raise ValueError("a line holds no newline")
+        if b"\0" in subject:  # regexec sees a C string
+            subject = subject.partition(b"\0")[0]
         return bool(self.matching([subject]))
 
-    def _re_alone(self, lines: Sequence[bytes]) -> list[int]:
-        """Back-references: re, one budget per line that needs it."""
+    def _unguarded(self, lines: Sequence[bytes], idx: Optional[Sequence[int]]) -> list[int]:
+        search = self.rx.search  # type: ignore[union-attr]
+        if idx is None:
+            return [i for i, x in enumerate(lines) if search(x) is not None]
+        return [i for i in idx if search(lines[i]) is not None]
+
+    def _by_dfa(self, lines: Sequence[bytes], data: Optional[bytes],
+                idx: Optional[Sequence[int]]) -> list[int]:
+        dfa = self.dfa
+        assert dfa is not None
+        if idx is None:
+            return dfa.matching(lines, data)
+        if len(idx) == len(lines):
+            return dfa.matching(lines, data)
+        return [idx[j] for j in dfa.matching([lines[i] for i in idx])]
+
+    def _re_alone(self, lines: Sequence[bytes], idx: Optional[Sequence[int]] = None) -> list[int]:
+        """No automaton (back-references): re, and a budget per line that needs one."""
         assert self.rx is not None
         search = self.rx.search
+        pick = list(range(len(lines)) if idx is None else idx)
         if not watchdog.available():
-            return [i for i, x in enumerate(lines) if search(x) is not None]
+            return [i for i in pick if search(lines[i]) is not None]
         out: list[int] = []
         at = [0]
 
         def scan() -> None:
-            for i in range(at[0], len(lines)):
-                at[0] = i
-                if search(lines[i]) is not None:
-                    out.append(i)
-            at[0] = len(lines)
+            for k in range(at[0], len(pick)):
+                at[0] = k
+                if search(lines[pick[k]]) is not None:
+                    out.append(pick[k])
+            at[0] = len(pick)
 
-        budget = _budget(sum(map(len, lines)) + len(lines))
-        while at[0] < len(lines):
+        budget = _budget(sum(len(lines[i]) for i in pick) + len(pick))
+        while at[0] < len(pick):
             try:
                 watchdog.run(budget, scan)
             except watchdog.Expired:
-                i = at[0]
+                k = at[0]
+                i = pick[k]
                 if not (out and out[-1] == i):  # else it expired just after a match
                     # the batch's budget may have been too short: this line alone
                     try:
@@ -133,7 +186,7 @@ class Matcher:
                     except watchdog.Expired:
                         self.overruns += 1
                         self._give_up()
-                at[0] = i + 1
+                at[0] = k + 1
         return out
 
     def _give_up(self) -> None:
@@ -142,6 +195,13 @@ class Matcher:
             self.warn(f"regular expression {self.pattern.decode('latin-1')} has "
                       "back-references and took too long on a line: taken as not matching "
                       "(said once)")
+
+
+def _automaton(tree: tuple, lines: bool) -> Optional[DFA]:
+    try:
+        return DFA(build_nfa(tree, lines))
+    except (Unsupported, TooBig):
+        return None
 
 
 def _budget(nbytes: int) -> float:
@@ -158,15 +218,16 @@ def compile_matcher(pattern: bytes, lines: bool = True) -> Matcher:
     """
     with _deep_recursion():
         tree, capture = _parse(pattern)
+        auto: Optional[tuple] = None if capture else tree
+        if not lines:
+            dfa = None if capture else _automaton(tree, lines)
+            if dfa is not None:
+                return Matcher(pattern, None, None, lines, dfa)
         try:
-            dfa: Optional[DFA] = DFA(build_nfa(tree, lines))
-        except (Unsupported, TooBig):
-            dfa = None
-        rx: Optional[re.Pattern[bytes]] = None
-        if dfa is None or lines:
-            try:
-                rx = re.compile(_Printer(capture).emit(tree)[0])
-            except (re.error, RecursionError, OverflowError) as e:
-                if dfa is None:
-                    raise EREError(f"cannot translate {pattern!r}: {e}") from e
-    return Matcher(pattern, rx, dfa)
+            rx = re.compile(_Printer(capture).emit(tree)[0])
+        except (re.error, RecursionError, OverflowError) as e:
+            dfa = None if auto is None else _automaton(tree, lines)
+            if dfa is None:
+                raise EREError(f"cannot translate {pattern!r}: {e}") from e
+            return Matcher(pattern, None, None, lines, dfa)
+    return Matcher(pattern, rx, auto, lines)

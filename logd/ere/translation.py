@@ -46,12 +46,11 @@ def translate(pattern: bytes) -> bytes:
 
     Known differences from glibc 2.36 (pinned in tests/logd/test_ere.py):
 
-    * time, not verdict: ``re`` backtracks, so some nested repeats take
-      exponential time on a long line that does not match, where glibc is
-      polynomial: ``^(\\w+\\s?)*$`` on 24 word bytes and a ``!`` takes a
-      second, twice as long per extra byte (glibc: 20 microseconds).
-      Stacked repeats (``(a+)+``, ``a**``) are folded and leading/trailing
-      optional parts dropped, which removes common cases, not all;
+    * time, not verdict: ``re`` backtracks, so the translated pattern alone
+      can take exponential time on a line that almost matches
+      (``^(\\w+\\s?)*$``).  Selection does not use it alone: compile_matcher
+      (matcher.py) runs it under a CPU budget and answers from an automaton
+      when it overruns, in time linear in the line;
     * a pattern that makes glibc run out of memory once its intervals are
       expanded (``(a{32767}){1000}``: "Memory exhausted", depending on the
       memory available) is accepted here, unless its counts overflow ``re``;

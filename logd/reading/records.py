@@ -11,9 +11,9 @@ them so the command can say so).
 from __future__ import annotations
 
 import heapq
-import re
 from collections.abc import Iterable, Iterator
 
+from logd.ere import compile_matcher
 from logd.reading.line import InstantDecoder, split_stamps
 from logd.reading.reader import LogdirReader
 from logd.reading.timefilter import Window
@@ -64,7 +64,9 @@ class Filter:
                  facilities: frozenset[str] = frozenset(),
                  severities: tuple[int, int] | None = None) -> None:
         self.window = window or Window()
-        self.grep = re.compile(grep.encode("utf-8", "surrogateescape")) if grep else None
+        # the logger's own dialect (a --grep tried here works in a log script), and
+        # bounded in time: log lines are often attacker-shaped (logd.ere.matcher)
+        self.grep = compile_matcher(grep.encode("utf-8", "surrogateescape")) if grep else None
         self.facilities = facilities
         self.severities = severities
         self.untimed = 0
@@ -76,7 +78,7 @@ class Filter:
                 return False
             if not self.window.contains(r.time):
                 return False
-        if self.grep is not None and self.grep.search(r.rest) is None:
+        if self.grep is not None and not self.grep.search(r.rest):
             return False
         if self.facilities or self.severities is not None:
             from logd.reading.syslogline import SEVERITY_CODES, parse_prefix

@@ -58,10 +58,16 @@ def _ssl_context(ca: str | None, cert: str | None, key: str | None, insecure: bo
 @click.option("--rate", type=click.IntRange(min=0), default=None,
               help="UDP: at most this many messages per second (default 20000; 0: no cap). "
                    "UDP has no flow control: a collector that falls behind drops silently.")
+@click.option("--grep", "grep", multiple=True, metavar="RE",
+              help="Ship only lines whose text (after the stamps) matches this POSIX ERE "
+                   "(repeatable: any of them).")
+@click.option("--exclude", "exclude", multiple=True, metavar="RE",
+              help="Do not ship lines whose text matches this POSIX ERE (repeatable).")
 @click.option("-d", "notify_fd", type=int, default=None,
               help="Write a newline to this fd when running (s6 readiness).")
 def forward(logdir, to, state_file, hostname, app_name, facility, severity, ca, cert, key,
-            server_name, insecure, replay, from_end, oneshot, use_aiofiles, rate, notify_fd):
+            server_name, insecure, replay, from_end, oneshot, use_aiofiles, rate, grep, exclude,
+            notify_fd):
     """Send the lines of LOGDIR to a syslog collector, resuming where it stopped.
 
     RFC 5424 over TCP (RFC 6587 octet counting), TLS or UDP (RFC 5426).  The
@@ -89,12 +95,22 @@ def forward(logdir, to, state_file, hostname, app_name, facility, severity, ca, 
             ctx = _ssl_context(ca, cert, key, insecure)
         except OSError as exc:
             raise click.ClickException(f"TLS setup: {exc}") from None
+    keep = None
+    if grep or exclude:
+        from logd.ere import EREError
+        from syslogd.forward.linefilter import LineFilter
+
+        raw = [[p.encode("utf-8", "surrogateescape") for p in ps] for ps in (grep, exclude)]
+        try:
+            keep = LineFilter(*raw)
+        except EREError as exc:
+            raise click.BadParameter(f"bad regular expression: {exc}") from None
     builder = Builder(hostname or socket.gethostname(), app_name or service_name(logdir),
                       FACILITY_CODES[facility], sev)
     fwd = Forwarder(logdir, target, builder, state_file or default_state_path(logdir),
                     ssl_context=ctx, server_hostname=server_name, replay=replay,
                     from_end=from_end, use_aiofiles=use_aiofiles,
-                    rate=UDP_DEFAULT_RATE if rate is None else rate)
+                    rate=UDP_DEFAULT_RATE if rate is None else rate, keep=keep)
 
     async def main() -> int:
         stop = asyncio.Event()
@@ -108,6 +124,7 @@ def forward(logdir, to, state_file, hostname, app_name, facility, severity, ca, 
 
     code = asyncio.run(main())
     c = fwd.counters
+    filtered = f", {c.get('filtered', 0)} filtered out" if keep is not None else ""
     click.echo(f"s6py forward: {c['sent']} lines sent, {c['resent']} sent again after "
-               f"{c['failures']} failures, {c['reconnects']} reconnects", err=True)
+               f"{c['failures']} failures, {c['reconnects']} reconnects{filtered}", err=True)
     raise SystemExit(code)

@@ -57,13 +57,15 @@ class Forwarder:
                  ssl_context: ssl.SSLContext | None = None, server_hostname: str | None = None,
                  replay: int | None = None, sync_interval: float = 1.0,
                  from_end: bool = False, use_aiofiles: bool = False,
-                 log: Callable[[str], None] | None = None, rate: int = 0) -> None:
+                 log: Callable[[str], None] | None = None, rate: int = 0,
+                 keep: Callable[[list[bytes]], list[bytes]] | None = None) -> None:
         self.logdir, self.target, self.builder = logdir, target, builder
         self.state_path = state_path
         self.ssl_context, self.server_hostname = ssl_context, server_hostname
         self.replay, self.sync_interval = replay, sync_interval
         self.from_end, self.use_aiofiles = from_end, use_aiofiles
         self.rate = rate
+        self.keep = keep  # the --grep/--exclude filter (linefilter.py), if any
         self.log = log or (lambda msg: print(f"s6py forward: {msg}", file=sys.stderr, flush=True))
         self.counters = {"sent": 0, "resent": 0, "reconnects": 0, "failures": 0}
         self.tick = 0.2
@@ -203,7 +205,16 @@ class Forwarder:
                     raise LinkBroken(link.error)
                 await self._idle(stop)
                 continue
-            messages = [self.builder(line) for line in batch.lines]
+            lines = batch.lines
+            if self.keep is not None:
+                lines = self.keep(lines)
+                self.counters["filtered"] = (self.counters.get("filtered", 0)
+                                             + len(batch.lines) - len(lines))
+            messages = [self.builder(line) for line in lines]
+            if not messages:  # all filtered out: the cursor moves on all the same
+                inflight.append((link.sent, reader.cursor(), 0))
+                self._commit(link, inflight)
+                continue
             before = link.sent
             try:
                 await link.send(messages)

@@ -9,13 +9,15 @@ every file's mode and bytes) must be identical.
 from __future__ import annotations
 
 import random
+import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, reject, settings
 from hypothesis import strategies as st
 
 from .conftest import LOGD, REAL_S6LOG, normalise, run, snapshot
+from .test_ere import build, glibc_caveat, lines_for
 
 pytestmark = pytest.mark.skipif(not REAL_S6LOG, reason="real s6-log not installed")
 
@@ -90,3 +92,46 @@ def test_same_as_s6_log(tmp_path_factory, script, data, opts):
                         logdir_files(root)))
     real, ours = results
     assert ours == real, script
+
+
+# --------------------------------------------------------------------------
+# random EREs: brackets, classes, anchors, intervals, alternation, nesting
+
+
+@st.composite
+def regex_scripts(draw):
+    """A script of selections with grammar-grown EREs, and lines made for them."""
+    grown = st.binary(min_size=6, max_size=60).map(build)
+    patterns = [draw(grown, label="regex") for _ in range(draw(st.integers(1, 3)))]
+    patterns = [p for p in patterns if b"\n" not in p and b"\0" not in p and p[:1] not in (b"",)]
+    assume(patterns and not any(glibc_caveat(p) for p in patterns))
+    words: list[str] = []
+    for i, p in enumerate(patterns):
+        sign = draw(st.sampled_from("+-"))
+        words += ([draw(st.sampled_from(["-", "+"]))] if i else []) + [
+            sign + p.decode("latin-1"), draw(st.sampled_from(["1", f"./d{i}", "=st"]))]
+    words += ["f", "./rest"]
+    pool: list[bytes] = []
+    for p in patterns:
+        pool += draw(lines_for(p))
+    lines = draw(st.lists(st.sampled_from(pool + [b"", b"abc", b"a b"]), min_size=1, max_size=40))
+    return words, b"".join(x + b"\n" for x in lines)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                 HealthCheck.filter_too_much])
+@given(case=regex_scripts())
+def test_random_regexes_same_as_s6_log(tmp_path_factory, case):
+    script, data = case
+    results = []
+    for name, cmd in (("real", [REAL_S6LOG]), ("logd", LOGD)):
+        root = tmp_path_factory.mktemp(name)
+        (root / "input").write_bytes(data)
+        try:
+            proc = run(cmd, ["--"] + script, root, stdin=root / "input", timeout=60)
+        except subprocess.TimeoutExpired:
+            assert name == "real", script  # glibc is exponential on a few nestings; logd never
+            reject()
+        results.append((proc.returncode, proc.stdout, proc.stderr, logdir_files(root)))
+    assert results[1] == results[0], script
