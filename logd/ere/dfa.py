@@ -44,7 +44,7 @@ START, NONWORD, WORD = 0, 1, 2
 END = 0
 
 MAX_STATES = 1000
-MAX_BLOCKS = 1 << 15
+MAX_BLOCKS = 1 << 14
 _ORDER = sys.byteorder
 _EXPAND = b"\n" + b"\0" * 7  # a newline and seven fillers (a line holds no NUL)
 
@@ -52,7 +52,7 @@ _EXPAND = b"\n" + b"\0" * 7  # a newline and seven fillers (a line holds no NUL)
 class _State(dict):
     """A set of NFA nodes, and what preceded; as a dict, its 8-byte transitions."""
 
-    __slots__ = ("dfa", "kernel", "pctx", "row", "clos", "final")
+    __slots__ = ("dfa", "kernel", "pctx", "row", "clos", "final", "dead")
 
     def __init__(self, dfa: DFA, kernel: frozenset, pctx: int) -> None:
         super().__init__()
@@ -60,6 +60,7 @@ class _State(dict):
         self.row: list = dfa.new_row(self)
         self.clos: dict = {}
         self.final: bool | None = None
+        self.dead: bool | None = None  # no match can come before the line ends
 
     def __missing__(self, word: int) -> _State:
         return self.dfa.block(self, word)
@@ -204,13 +205,32 @@ class DFA:
         st.row[c] = nxt
         return nxt
 
+    def is_dead(self, st: _State) -> bool:
+        """Nothing can match from here to the line's end (an anchored pattern failed).
+
+        True when no NFA node is left and a fresh start leads nowhere after
+        any byte: so for both kinds of preceding byte, whatever follows.
+        """
+        if st.dead is None:
+            st.dead = (st is not self.accept and not st.kernel and st.pctx != START
+                       and all(self._barren(p) for p in (NONWORD, WORD)))
+        return st.dead
+
+    def _barren(self, pctx: int) -> bool:
+        probe = _State(self, frozenset(), pctx)  # not cached: only its closures matter
+        return all(self._closure(probe, x) == () for x in (END, NONWORD, WORD))
+
     def block(self, st: _State, word: int) -> _State:
         """The state after 8 classes packed in a native-order 64-bit word."""
-        nxt = st
-        step = self.step
-        for c in word.to_bytes(8, _ORDER):
-            r = nxt.row[c]
-            nxt = step(nxt, c) if r is None else r
+        classes = word.to_bytes(8, _ORDER)
+        if self.is_dead(st) and self.nl not in classes:
+            nxt = st  # a failed line stays failed until its newline: skip the steps
+        else:
+            nxt = st
+            step = self.step
+            for c in classes:
+                r = nxt.row[c]
+                nxt = step(nxt, c) if r is None else r
         self.blocks += 1
         if self.blocks > MAX_BLOCKS:
             self._flush()

@@ -108,6 +108,10 @@ def test_anchors_in_context() -> None:
         rb"$a": ([b"a"], []),
         rb"\`a|b\'": ([b"ab", b"ba", b"xax", b"xb"], [0, 3]),
     }
+    # a failed anchored branch is not a dead end while another anchor may still hold
+    cases[rb"^x|\>b"] = ([b"x", b"ab", b" b", b"a b" * 9, b"yy" * 9 + b"b", b"  " * 9 + b"b"],
+                         [0])
+    cases[rb"^x|\<b"] = ([b"x", b"ab", b"a " * 9 + b"b", b"yy" * 9 + b"b"], [0, 2])
     for pattern, (subjects, want) in cases.items():
         assert automaton(pattern).matching(subjects) == want, pattern
         assert by_re(pattern, subjects) == want, pattern
