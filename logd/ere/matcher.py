@@ -38,6 +38,7 @@ from . import watchdog
 from .dfa import DFA
 from .limits import EREError, _deep_recursion
 from .nfa import TooBig, Unsupported, build_nfa
+from .parser import _Parser
 from .printer import _Printer
 from .translation import _parse
 
@@ -192,9 +193,16 @@ class Matcher:
     def _give_up(self) -> None:
         if not self._warned and self.warn is not None:
             self._warned = True
-            self.warn(f"regular expression {self.pattern.decode('latin-1')} has "
-                      "back-references and took too long on a line: taken as not matching "
-                      "(said once)")
+            why = ("has back-references" if b"\\" in self.pattern and _has_bref(self.pattern)
+                   else "is too big for an automaton")
+            self.warn(f"regular expression {self.pattern.decode('latin-1')} {why} and took "
+                      "too long on a line: taken as not matching (said once)")
+
+
+def _has_bref(pattern: bytes) -> bool:
+    parser = _Parser(pattern)
+    parser.parse()
+    return parser.has_bref
 
 
 def _automaton(tree: tuple, lines: bool) -> Optional[DFA]:
