@@ -16,7 +16,7 @@ from logd.outputs import Forwarder, alert_records, status_content, write_alerts,
 from logd.reader import Chunk
 from logd.script import Action, Script
 from logd.selection import needs_lines, select
-from logd.stamps import IsoFormatter, tai64n_label
+from logd.stamps import IsoFormatter, Rfc3339Formatter, tai64n_label
 
 TYPE_CHECKING = False  # typing costs milliseconds at start-up; annotations are lazy
 
@@ -65,6 +65,8 @@ class Dispatcher:
         self.need_tai = any(a.tai for a in actions)
         self.need_iso = any(a.iso for a in actions)
         self.iso = IsoFormatter()
+        self.rfc = {mode: Rfc3339Formatter(utc=mode == "utc")
+                    for mode in {a.rfc for a in actions} if mode is not None}
         self.forwarder = forwarder
         self.reporter = reporter
         self.clock = clock
@@ -73,6 +75,7 @@ class Dispatcher:
         ns = self.clock()
         tai = tai64n_label(ns) + b" " if self.need_tai else b""
         iso = self.iso(ns) + b"  " if self.need_iso else b""
+        rfc = {mode: fmt(ns) + b" " for mode, fmt in self.rfc.items()}
         if self.selecting:
             sels = select(self.groups, chunk.lines, chunk.data)
         else:
@@ -83,6 +86,8 @@ class Dispatcher:
                 continue
             for action in group.actions:
                 rp = (tai if action.tai else b"") + (iso if action.iso else b"")
+                if action.rfc is not None:
+                    rp += rfc[action.rfc]
                 prefix = action.controls.prefix
                 if prefix is not None:
                     rp += prefix + b" "

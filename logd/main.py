@@ -67,7 +67,7 @@ def _run(opts) -> int:
         ld.setup()
         return ld
 
-    script = compile_script(opts.script[:keep], compile_ere, open_logdir)
+    script = compile_script(opts.script, compile_ere, open_logdir)  # %join may trail
 
     from logd.dispatch import Dispatcher
     from logd.loop import Logger

@@ -13,13 +13,14 @@ loop only applies it.
 """
 from __future__ import annotations
 
+from logd.extensions import ExtensionError, apply_join, rfc3339_mode
 from logd.options import UINT32_MAX, parse_number
 
 TYPE_CHECKING = False  # typing costs milliseconds at start-up; annotations are lazy
 if TYPE_CHECKING:
     from typing import Any, Callable
 
-_FIRST_BYTES = set("+-fnsSlrRE^p!?tT12=./")
+_FIRST_BYTES = set("+-fnsSlrRE^p!?tT12=./%")  # %: s6py's own (extensions.py)
 _SINGLE = set("tTf12")
 _SELECTION = set("+-f")
 _ACTION = set("12=./")
@@ -54,12 +55,13 @@ class Action:
     ``target`` is the status file path or the object ``open_logdir`` made.
     """
 
-    __slots__ = ("kind", "tai", "iso", "controls", "target")
+    __slots__ = ("kind", "tai", "iso", "controls", "target", "rfc")
 
     def __init__(self, kind: str, tai: bool, iso: bool, controls: Controls,
-                 target: Any = None) -> None:
+                 target: Any = None, rfc: str | None = None) -> None:
         self.kind, self.tai, self.iso, self.controls, self.target = (
             kind, tai, iso, controls, target)
+        self.rfc = rfc  # "local" / "utc": an RFC 3339 stamp (%rfc3339)
 
 
 class Selector:
@@ -84,12 +86,13 @@ class Group:
 
 
 class Script:
-    """``extraneous``: trailing selection directives were ignored (warn)."""
+    """``extraneous``: trailing selection directives were ignored (warn);
+    ``join``: how lines make records (%join, extensions.py), None: one line each."""
 
-    __slots__ = ("groups", "extraneous")
+    __slots__ = ("groups", "extraneous", "join")
 
-    def __init__(self, groups: list[Group], extraneous: bool) -> None:
-        self.groups, self.extraneous = groups, extraneous
+    def __init__(self, groups: list[Group], extraneous: bool, join: Any = None) -> None:
+        self.groups, self.extraneous, self.join = groups, extraneous, join
 
     @property
     def actions(self) -> list[Action]:
@@ -129,9 +132,23 @@ def compile_script(
     keep, extraneous = check_first_pass(words)
     ctl = Controls()
     tai = iso = False
+    rfc: str | None = None
+    join = None
     groups: list[Group] = [Group()]
-    for word in words[:keep]:
+    for i, word in enumerate(words):
         head, rest = word[:1], word[1:]
+        if head == "%":
+            try:
+                mode = rfc3339_mode(word)
+                if mode is None:
+                    join = apply_join(join, word, compile_regex)
+                elif i < keep:
+                    rfc = mode
+            except ExtensionError:
+                raise ScriptError(f"unrecognized directive: {word}") from None
+            continue
+        if i >= keep:
+            continue  # after the last action: only the global %join words count
         if head in _SELECTION:
             if groups[-1].actions:
                 groups.append(Group())
@@ -150,16 +167,17 @@ def compile_script(
             iso = True
         elif head in _ACTION:
             frozen = ctl.copy()
-            action = Action("d" if head in "./" else head, tai, iso, frozen)
+            action = Action("d" if head in "./" else head, tai, iso, frozen, rfc=rfc)
             if head == "=":
                 action.target = rest
             elif action.kind == "d":
                 action.target = open_logdir(word, frozen)
             groups[-1].actions.append(action)
             tai = iso = False
+            rfc = None
         else:
             _control(ctl, word)
-    return Script([g for g in groups if g.actions], extraneous)
+    return Script([g for g in groups if g.actions], extraneous, join)
 
 
 def _control(ctl: Controls, word: str) -> None:

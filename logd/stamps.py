@@ -1,4 +1,5 @@
-"""TAI64N labels and ISO 8601 local stamps, as s6-log and s6-tai64n print them.
+"""TAI64N labels and ISO 8601 local stamps, as s6-log and s6-tai64n print them;
+RFC 3339 stamps with an explicit offset, s6py's ``%rfc3339`` directive.
 
 Why a leap-second table: s6 labels are TAI, not UTC.  For any date after
 2017-01-01 the offset is a constant 37 s, which is all a logger stamping
@@ -61,6 +62,41 @@ class IsoFormatter:
             self._head = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(sec)).encode()
             self._sec = sec
         return b"%s.%09d" % (self._head, nsec)
+
+
+class Rfc3339Formatter:
+    """``YYYY-MM-DDTHH:MM:SS.nnnnnnnnn`` and an explicit offset, cached per second.
+
+    Why an offset: a ``T`` stamp names local time with no zone, so it is
+    ambiguous during a DST change and wrong when the image has no tzdata
+    for the TZ it was given (glibc then silently uses UTC).  This stamp says
+    which offset it used, ``Z`` in ``utc`` mode, ``+hh:mm`` otherwise (the
+    offset the C library applied, so a POSIX TZ string such as
+    ``CET-1CEST,M3.5.0,M10.5.0/3`` works without any zone file).
+    """
+
+    __slots__ = ("utc", "_sec", "_head", "_tail")
+
+    def __init__(self, utc: bool = False) -> None:
+        self.utc = utc
+        self._sec = -1
+        self._head = b""
+        self._tail = b""
+
+    def __call__(self, ns: int) -> bytes:
+        sec, nsec = divmod(ns, 1_000_000_000)
+        if sec != self._sec:
+            tm = time.gmtime(sec) if self.utc else time.localtime(sec)
+            self._head = time.strftime("%Y-%m-%dT%H:%M:%S", tm).encode()
+            if self.utc:
+                self._tail = b"Z"
+            else:
+                off = tm.tm_gmtoff or 0
+                sign = b"-" if off < 0 else b"+"
+                hh, mm = divmod(abs(off) // 60, 60)
+                self._tail = b"%s%02d:%02d" % (sign, hh, mm)
+            self._sec = sec
+        return b"%s.%09d%s" % (self._head, nsec, self._tail)
 
 
 def decode_label(hex24: bytes) -> tuple[int, bool, int] | None:

@@ -1,7 +1,9 @@
 """The stamps at the start of a logdir line, and the instant they name (pure).
 
-A line in a logdir is ``[TAI64N " "] [ISO "  "] [prefix " "] text``
-(reference/s6-log.md §5.1).  The TAI64N label is an exact instant.  The
+A line in a logdir is ``[TAI64N " "] [ISO "  "] [RFC3339 " "] [prefix " "]
+text`` (reference/s6-log.md §5.1; RFC 3339 is s6py's ``%rfc3339``).  The
+TAI64N label is an exact instant, and so is an RFC 3339 stamp, which
+carries its offset (``Z`` or ``+hh:mm``).  The
 ISO stamp (``T``) is local time *as the writer saw it*, with no zone: we
 read it in the reader's time zone (``TZ``/``/etc/localtime``), which is
 right when reader and logger share a zone, as they do in one container.
@@ -20,6 +22,7 @@ import time
 from logd.stamps import decode_label
 
 _ISO = re.compile(rb"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{9}  ")
+_RFC = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}(?:Z|[+-]\d\d:\d\d) ")
 _HEX = re.compile(rb"[0-9a-fA-F]{24} ")
 
 
@@ -27,8 +30,10 @@ def split_stamps(line: bytes) -> tuple[bytes | None, bytes | None, bytes]:
     """``(label hex digits, ISO text, rest)``; absent stamps are None.
 
     The label is the 24 hex digits after ``@``; the ISO text is the 29
-    characters without its two trailing spaces; ``rest`` is what follows
-    (prefix included: which part is a prefix cannot be told from the line).
+    characters of a ``T`` stamp without its two trailing spaces, or an RFC
+    3339 stamp (``T`` between date and time, an offset) without its space,
+    which wins when a line has both; ``rest`` is what follows (prefix
+    included: which part is a prefix cannot be told from the line).
     """
     label = None
     pos = 0
@@ -39,6 +44,10 @@ def split_stamps(line: bytes) -> tuple[bytes | None, bytes | None, bytes]:
     if _ISO.match(line, pos):
         iso = line[pos:pos + 29]
         pos += 31
+    m = _RFC.match(line, pos)
+    if m is not None:
+        iso = line[pos:m.end() - 1]
+        pos = m.end()
     return label, iso, line[pos:]
 
 
@@ -71,7 +80,10 @@ class InstantDecoder:
         return unix * 1_000_000_000 + int(hex24[16:], 16), leap
 
     def iso(self, text: bytes) -> int | None:
-        """An ISO stamp's instant, read as local time; None if invalid."""
+        """An ISO stamp's instant, read as local time (an RFC 3339 one with
+        its own offset); None if invalid."""
+        if text[10:11] == b"T":
+            return _rfc3339(text)
         head = text[:19]
         if head != self._iso_key:
             self._iso_key = head
@@ -97,3 +109,21 @@ class InstantDecoder:
             if ns is not None:
                 return ns, iso[17:19] == b"60"
         return None
+
+
+def _rfc3339(text: bytes) -> int | None:
+    """The exact instant of ``YYYY-MM-DDTHH:MM:SS.nnnnnnnnn(Z|+hh:mm)``."""
+    import calendar
+
+    try:
+        sec = 59 if text[17:19] == b"60" else int(text[17:19])
+        tm = (int(text[:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]),
+              int(text[14:16]), sec)
+        unix = calendar.timegm(tm + (0, 0, 0))
+        zone = text[29:]
+        if zone != b"Z":
+            off = int(zone[1:3]) * 3600 + int(zone[4:6]) * 60
+            unix -= off if zone[:1] == b"+" else -off
+    except (ValueError, OverflowError):
+        return None
+    return unix * 1_000_000_000 + int(text[20:29])

@@ -46,7 +46,7 @@ class TextRenderer:
         if r.instant is None:
             return tag + r.rest + b"\n"
         if self.style == LOCAL and not self.utc and r.iso is not None and r.iso[17:19] != b"60" \
-                and r.raw[:1] != b"@":
+                and r.raw[:1] != b"@" and r.iso[10:11] == b" ":
             stamp = r.iso  # written in local time already: print it as written
         else:
             stamp = format_instant(r.instant[0], r.instant[1], self.style, self.utc).encode()
