@@ -88,9 +88,12 @@ class Intake:
             self._backoff()
             return None, False
         self.recheck_at, self._delay = None, RECHECK_FIRST
-        self.splitter.pending = b""  # the parked bytes come again at the head of data
+        # the bytes still in the pipe come again at the head of data; those
+        # already consumed (absorbed, or over keep_max) live only in memory
+        pending = self.splitter.pending
+        self.splitter.pending = pending[:len(pending) - self.unconsumed]
         chunk = self.splitter.feed(data)
-        keep = len(self.splitter.pending)
+        keep = min(len(self.splitter.pending), len(data))  # what of it is still in the pipe
         if keep > self.keep_max:
             keep = 0
         self._to_consume = len(data) - keep

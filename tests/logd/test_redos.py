@@ -77,8 +77,13 @@ def _feeder(fd: int, stop: threading.Event, sent: list[int]) -> None:
 
 
 def _lines_in(logdir: Path) -> int:
-    return sum(p.read_bytes().count(b"\n") for p in logdir.iterdir()
-               if p.name == "current" or p.name.startswith("@"))
+    """Lines in current and the archives (again if a rotation renames one meanwhile)."""
+    while True:
+        try:
+            return sum(p.read_bytes().count(b"\n") for p in logdir.iterdir()
+                       if p.name == "current" or p.name.startswith("@"))
+        except FileNotFoundError:
+            continue
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])

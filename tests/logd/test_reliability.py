@@ -176,3 +176,38 @@ def test_partial_line_survives_a_kill(tmp_path):
     archived = [p for p in (tmp_path / "log").iterdir() if p.name.startswith("@")]
     assert [p.read_bytes() for p in archived] == [b"first\n"]
     assert current.read_bytes() == b"second half-written\n"
+
+
+@pytest.mark.parametrize("head, pause", [
+    (b"hello", 2.5),            # parked long enough to be absorbed into memory
+    (b"A" * 8192, 0.3),         # exactly the line limit: over what a pipe may keep
+    (b"B" * 9000, 0.3),         # over the limit: cut, the rest parked
+], ids=["absorbed", "at-limit", "over-limit"])
+def test_a_partial_line_held_in_memory_is_not_dropped(tmp_path, head, pause):
+    """A partial line logd took out of the pipe must still head the line it ends.
+
+    Found in wave 2: the bytes of a partial line that logd had consumed (held
+    past the re-check backoff, or too long to leave in the pipe) were dropped
+    at the next read, losing the head of the line.  Compared with s6-log.
+    """
+    results = []
+    for name, cmd in (("real", [REAL_S6LOG] if REAL_S6LOG else None), ("logd", LOGD)):
+        if cmd is None:
+            continue
+        root = tmp_path / name
+        root.mkdir()
+        rfd, wfd = os.pipe()
+        proc = subprocess.Popen(cmd + ["./log"], cwd=root, stdin=rfd, env=env())
+        os.close(rfd)
+        os.write(wfd, head)
+        time.sleep(pause)
+        os.write(wfd, b" tail\n")
+        time.sleep(0.2)
+        os.write(wfd, b"next\n")
+        os.close(wfd)
+        assert proc.wait(30) == 0
+        results.append((root / "log" / "current").read_bytes())
+    whole = head + b" tail"
+    want = b"".join(whole[i:i + 8192] + b"\n" for i in range(0, len(whole), 8192)) + b"next\n"
+    assert results[-1] == want
+    assert all(r == results[-1] for r in results)
