@@ -77,7 +77,9 @@ class Dispatcher:
         iso = self.iso(ns) + b"  " if self.need_iso else b""
         rfc = {mode: fmt(ns) + b" " for mode, fmt in self.rfc.items()}
         if self.selecting:
-            sels = select(self.groups, chunk.lines, chunk.data)
+            physical = getattr(chunk, "physical", None)  # %join records (joiner.py)
+            sels = select(self.groups, chunk.lines, chunk.data,
+                          physical() if physical is not None else None)
         else:
             sels = [None] * len(self.groups)
         shared: dict[str, list[tuple[Action, list[int] | None, bytes]]] = {}

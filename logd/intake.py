@@ -30,9 +30,15 @@ RECHECK_MAX = 0.5
 
 
 class Intake:
-    def __init__(self, linelimit: int, fd: int = 0) -> None:
+    def __init__(self, linelimit: int, fd: int = 0, join=None) -> None:
         self.fd = fd
-        self.splitter = Splitter(linelimit)
+        if join is None:
+            self.splitter = Splitter(linelimit)
+        else:  # %join: records of several lines (joiner.py); held ones count as partial
+            from logd.joiner import JoinSplitter
+
+            self.splitter = JoinSplitter(join, linelimit)
+        self.join = join
         self.linelimit = linelimit
         self.size = PLAIN_READ
         self.peek = None
@@ -60,7 +66,29 @@ class Intake:
 
     @property
     def partial(self) -> bytes:
-        return self.splitter.pending
+        """The partial last line (without %join's held record)."""
+        return self.splitter.pending if self.join is None else self.splitter.tail
+
+    def _feed(self, data: bytes) -> Chunk | None:
+        if self.join is None:
+            return self.splitter.feed(data)
+        return self.splitter.feed(data, time.monotonic())
+
+    def held_deadline(self) -> float | None:
+        """When %join's held record is due (monotonic seconds), if one is held."""
+        return None if self.join is None else self.splitter.deadline()
+
+    def take_held(self) -> Chunk | None:
+        """%join's held record, its time limit passed: consumed from the pipe now."""
+        self.done()
+        before = len(self.splitter.pending)
+        chunk = self.splitter.take_held()
+        n = before - len(self.splitter.pending)  # the head of pending
+        from_pipe = n - (before - self.unconsumed)  # pending's tail is what is in the pipe
+        if from_pipe > 0:
+            self.peek.consume(from_pipe)
+            self.unconsumed -= from_pipe
+        return chunk
 
     @property
     def parked(self) -> bool:
@@ -92,7 +120,7 @@ class Intake:
         # already consumed (absorbed, or over keep_max) live only in memory
         pending = self.splitter.pending
         self.splitter.pending = pending[:len(pending) - self.unconsumed]
-        chunk = self.splitter.feed(data)
+        chunk = self._feed(data)
         keep = min(len(self.splitter.pending), len(data))  # what of it is still in the pipe
         if keep > self.keep_max:
             keep = 0
@@ -112,7 +140,7 @@ class Intake:
         data = os.read(self.fd, size)  # BlockingIOError / OSError to the caller
         if not data:
             return None, True
-        return self.splitter.feed(data), False
+        return self._feed(data), False
 
     def absorb(self) -> None:
         """Take a parked partial line into memory (it is already mirrored)."""

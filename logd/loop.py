@@ -26,14 +26,14 @@ _CAUGHT = (signal.SIGTERM, signal.SIGHUP, signal.SIGALRM, signal.SIGCHLD)
 class Logger:
     def __init__(self, dispatcher: Dispatcher, logdirs: list[Logdir], forwarder: Forwarder,
                  reporter: Reporter, *, blocking: bool, protect: bool, linelimit: int,
-                 lastlinetimeout: int) -> None:
+                 lastlinetimeout: int, join=None) -> None:
         self.dispatcher = dispatcher
         self.logdirs = logdirs
         self.forwarder = forwarder
         self.reporter = reporter
         self.blocking = blocking
         self.protect = protect
-        self.intake = Intake(linelimit)
+        self.intake = Intake(linelimit, join=join)
         self.linelimit = linelimit
         self.lastline_ms = lastlinetimeout
         self.lastline_at: float | None = None  # -t deadline
@@ -71,6 +71,9 @@ class Logger:
                     ld.on_time(now)
             if self.lastline_at is not None and now >= self.lastline_at:
                 self._end_lastline(warn=False)
+            held = self.intake.held_deadline()
+            if held is not None and now >= held and not self.closing:
+                self._process(self.intake.take_held())  # %join: no continuation came
             recheck = self.intake.recheck_at
             if recheck is not None and now >= recheck and self._may_read(recheck=True):
                 self.intake.recheck_at = None
@@ -120,6 +123,9 @@ class Logger:
             times.append(self.lastline_at)
         if self.intake.recheck_at is not None:
             times.append(self.intake.recheck_at)
+        held = self.intake.held_deadline()
+        if held is not None and not self.closing:
+            times.append(held)
         if not times:
             return None
         return max(0, int((min(times) - time.monotonic()) * 1000) + 1)
@@ -142,6 +148,7 @@ class Logger:
         self.intake.done()  # consumed from the pipe only now (intake.py)
         if chunk is not None:
             if self.lastline:
+                self._process(self.intake.take_partial())  # %join: what is still held
                 self._close()
         elif self.lastline and self.linelimit and len(self.intake.partial) >= self.linelimit:
             self._end_lastline(warn=True)
@@ -187,7 +194,12 @@ class Logger:
             if self.lastline_ms:
                 self.lastline_at = time.monotonic() + self.lastline_ms / 1000
         else:
+            self._process(self.intake.take_partial())  # %join: the held record
             self._close()
+
+    def _process(self, chunk) -> None:
+        if chunk is not None:
+            self.dispatcher.process(chunk)
 
     def _reap(self) -> None:
         while True:

@@ -76,7 +76,7 @@ def _run(opts) -> int:
     forwarder = Forwarder(reporter)
     logger = Logger(Dispatcher(script, forwarder, reporter), logdirs, forwarder, reporter,
                     blocking=opts.blocking, protect=opts.protect, linelimit=opts.linelimit,
-                    lastlinetimeout=opts.lastlinetimeout)
+                    lastlinetimeout=opts.lastlinetimeout, join=script.join)
     logger.trap_signals()
     # s6-log makes both non-blocking; the flag lives on the shared open file
     # description, so on stdout it is only set when logd writes there.

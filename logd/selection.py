@@ -27,14 +27,18 @@ def needs_lines(groups: Sequence[Group]) -> bool:
     return any(g.selectors for g in groups)
 
 
-def select(groups: Sequence[Group], lines: Sequence[bytes],
-           data: bytes | None = None) -> list[list[int] | None]:
+def select(groups: Sequence[Group], lines: Sequence[bytes], data: bytes | None = None,
+           physical: tuple[list[bytes], list[int]] | None = None) -> list[list[int] | None]:
     """For each group, the sorted line indices its actions take (None = all).
 
     ``data``, if given, is the chunk's bytes (``lines`` joined, each with
     its newline): a regex tried on every line can take the batch as is.
+    ``physical``: %join records of several lines, as (lines, the record of
+    each); a record matches when one of its lines does (REG_NEWLINE).
     """
     n = len(lines)
+    if physical is not None:
+        return _select_records(groups, n, physical)
     longest = max(map(len, lines)) if lines else 0  # once for every regex of the chunk
     selected: set[int] | None = None  # None = all lines selected
     acted: set[int] | None = set()    # None = every line already acted on
@@ -106,6 +110,38 @@ def _matching(regex: Any, lines: Sequence[bytes], idx: list[int] | None,
         pick = range(len(lines)) if idx is None else idx
         return [i for i in pick if search(lines[i])]
     return batch(lines, data, idx, longest)
+
+
+class _Records:
+    """A regex over records, through their physical lines (see select)."""
+
+    __slots__ = ("regex", "lines", "owner")
+
+    def __init__(self, regex: Any, lines: list[bytes], owner: list[int]) -> None:
+        self.regex, self.lines, self.owner = regex, lines, owner
+
+    def matching(self, records: Sequence[int], data: bytes | None, idx: list[int] | None,
+                 longest: int) -> list[int]:
+        owner = self.owner
+        if idx is None:
+            pick = None
+        else:
+            wanted = set(idx)
+            pick = [j for j, o in enumerate(owner) if o in wanted]
+        hits = _matching(self.regex, self.lines, pick, None, max(map(len, self.lines)))
+        return sorted({owner[j] for j in hits})
+
+
+def _select_records(groups: Sequence[Group], n: int,
+                    physical: tuple[list[bytes], list[int]]) -> list[list[int] | None]:
+    from logd.script import Group as G
+    from logd.script import Selector
+
+    lines, owner = physical
+    wrapped = [G([s if s.regex is None else Selector(s.op, _Records(s.regex, lines, owner),
+                                                       s.source) for s in g.selectors],
+                 g.actions) for g in groups]
+    return select(wrapped, [b""] * n)  # the wrapped regexes look at the lines
 
 
 def _tracks_acted(groups: Sequence[Group]) -> list[bool]:
