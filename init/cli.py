@@ -13,6 +13,7 @@ import click
 # name -> "module:attribute" of a click command; later issues add entries.
 SUBCOMMANDS: dict[str, str] = {
     "demo": "overlays.demo.cli:demo",
+    "health": "init.health.cli:health",
     "logs": "logd.cli:logs",
     "overlay": "overlays.cli:overlay",
     "sandbox": "init.sandbox.cli:sandbox",

@@ -88,6 +88,7 @@ class JoinSplitter:
         self.spec = spec
         self.limit = linelimit
         self.pending = b""  # held record + partial line: not yet complete input
+        self.cuts = 0  # pieces made at the line limit (counters.py); may count again on re-reads
         self.tail = b""     # the partial line alone
         self.held_since: float | None = None
         self._held_len = 0   # bytes of the held record at the last feed
@@ -107,6 +108,7 @@ class JoinSplitter:
             nl = find(b"\n", pos, end)
             if limit and nl - pos > limit:
                 for k, off in enumerate(range(pos, nl, limit)):
+                    self.cuts += k > 0
                     pieces.append(buf[off:min(off + limit, nl)])
                     starts.append(off)
                     split.append(k > 0)

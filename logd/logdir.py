@@ -51,6 +51,7 @@ class Env:
         self.clock = clock
         self.monotonic = monotonic
         self.spawn = spawn or _spawn_processor
+        self.counting = False  # S6PY_COUNTERS (counters.py): count lines per push
 
 
 def _spawn_processor(logdir: str, kind: str, text: str) -> int:
@@ -73,6 +74,9 @@ class Logdir:
         self.periodic_at: float | None = None
         self._last_label = 0
         self._label: bytes | None = None
+        # what counters.py reports (a few additions per batch)
+        self.lines_written = self.bytes_written = self.rotations = 0
+        self.write_retries = self.processor_failures = 0
 
     # ------------------------------------------------------------ start-up
 
@@ -164,6 +168,8 @@ class Logdir:
 
     def push(self, out: bytes, windows: Callable[[], list[int]] | None = None) -> None:
         """Take the records of one read; ``windows`` gives their read ends."""
+        if self.env.counting:
+            self.lines_written += out.count(b"\n")
         if self.held or self.steps is not None:
             self.held.append(out)
             return
@@ -200,6 +206,7 @@ class Logdir:
                     raise OSError(28, os.strerror(28))
                 pos += n
                 self.b += n
+                self.bytes_written += n
         except OSError as e:
             self.env.reporter.warn(f"unable to write to {self.path}/current: {strerror(e)}")
             self.held.append(out[pos:])
@@ -208,6 +215,7 @@ class Logdir:
         return True
 
     def _schedule_retry(self) -> None:
+        self.write_retries += 1
         self.retry_at = self.env.monotonic() + self.ctl.r / 1000
 
     def _resume(self) -> None:
@@ -227,6 +235,7 @@ class Logdir:
 
     def _rotate(self) -> bool:
         """Start a rotation; True if it completed at once."""
+        self.rotations += 1
         self.steps = list(_PROC_STEPS if self.ctl.processor else _PLAIN_STEPS)
         return self._run_steps()
 
@@ -349,6 +358,7 @@ class Logdir:
             if self._run_steps():
                 self._resume()
             return
+        self.processor_failures += 1
         how = "failed" if os.WIFEXITED(status) else "crashed"
         self.env.reporter.warn(f"processor {how} in {self.path}")
         self._schedule_retry()

@@ -41,6 +41,7 @@ class Logger:
         self.closing = False    # no more input
         self.signals: list[int] = []
         self.unfinalised = list(logdirs)
+        self.counters = None  # counters.Counters with S6PY_COUNTERS
 
     # ------------------------------------------------------------ setup
 
@@ -80,8 +81,16 @@ class Logger:
                 self._read()
             self.forwarder.flush()
             if self.closing and self._try_exit():
+                if self.counters is not None:
+                    self.counters.split = self.intake.splitter.cuts
+                    self.counters.tick(force=True, state="exited")
                 return 0
             want_in = self._may_read()
+            if self.counters is not None:
+                self.counters.split = self.intake.splitter.cuts
+                self.counters.blocked_now(self.blocking and not want_in and not self.closing
+                                          and not self.intake.parked)
+                self.counters.tick()
             if want_in != stdin_registered:
                 if want_in:
                     poller.register(0, select.POLLIN)

@@ -77,6 +77,11 @@ def _run(opts) -> int:
     logger = Logger(Dispatcher(script, forwarder, reporter), logdirs, forwarder, reporter,
                     blocking=opts.blocking, protect=opts.protect, linelimit=opts.linelimit,
                     lastlinetimeout=opts.lastlinetimeout, join=script.join)
+    from logd import counters
+
+    if counters.enabled():
+        env.counting = True
+        logger.counters = counters.Counters(logdirs)
     logger.trap_signals()
     # s6-log makes both non-blocking; the flag lives on the shared open file
     # description, so on stdout it is only set when logd writes there.

@@ -83,6 +83,7 @@ class Splitter:
     def __init__(self, linelimit: int = 8192) -> None:
         self.limit = linelimit
         self.pending = b""
+        self.cuts = 0  # times a line was cut at the limit (counters.py)
 
     def feed(self, raw: bytes) -> Chunk | None:
         """Take one read's bytes; return the lines it completed, if any."""
@@ -124,6 +125,7 @@ class Splitter:
             if nl < 0:
                 break
             if nl - pos > limit:
+                self.cuts += (nl - pos - 1) // limit
                 for off in range(pos, nl, limit):
                     pieces.append(buf[off:min(off + limit, nl)])
                     done_at.append(min(off + limit, nl))
@@ -132,6 +134,7 @@ class Splitter:
                 done_at.append(nl)
             pos = nl + 1
         while len(buf) - pos > limit:
+            self.cuts += 1
             pieces.append(buf[pos:pos + limit])
             done_at.append(pos + limit)
             pos += limit

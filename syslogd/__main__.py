@@ -70,9 +70,17 @@ def main(argv: list[str] | None = None) -> int:
         fatal(PROG, "unable to %s: %s" % (e.what, oserror_text(e.err)))
         return 111
 
-    server = Server(make_formatter(opts.linelen, opts.raw), opts.linelen,
+    fmt = make_formatter(opts.linelen, opts.raw)
+    counting = None
+    if os.environ.get("S6PY_COUNTERS", "") not in ("", "0"):
+        from syslogd.counting import Counting  # S6PY_COUNTERS only
+
+        fmt = counting = Counting(fmt, opts.linelen)
+    server = Server(fmt, opts.linelen,
                     dgram=dgram, udp=opts.udp is not None, stream=stream,
                     lameduck_ms=opts.lameduck)
+    if counting is not None:
+        server.tick = counting.tick
     server.install_signals()
     notif = opts.notif
 
@@ -94,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     except RecvError as e:
         fatal(PROG, "unable to recv: " + oserror_text(e.err))
         return 111
+    finally:
+        if counting is not None:
+            counting.tick(force=True, state="exited")
     return 0
 
 

@@ -116,6 +116,7 @@ class Server:
         # one receive buffer for big -l values (a fresh 1 MiB bytes per
         # recv would be an mmap/munmap pair each time)
         self._bigbuf = bytearray(self.bufsize) if self.bufsize > BIG_BUFFER else None
+        self.tick: Callable[[], None] | None = None  # after each write (counters.py)
 
     # ------------------------------------------------------------ signals
 
@@ -297,6 +298,8 @@ class Server:
         data = out[0] if len(out) == 1 else b"".join(out)
         out.clear()
         write_all(self.out_fd, data)
+        if self.tick is not None:
+            self.tick()
 
     def _shutdown(self, out: list) -> None:
         """What was queued before SIGTERM still gets written."""

@@ -14,7 +14,7 @@ import os
 
 from init import contenv, spawn
 from init.pid1 import signals as sigs
-from init.settings import Stage0, digits
+from init.settings import Stage0, digits, nonzero
 
 SUEXEC = "s6-overlay-suexec"
 PR_SET_CHILD_SUBREAPER = 36
@@ -130,6 +130,15 @@ def run(argv: list[str]) -> int:
         _err(f"s6-linux-init: fatal: unable to set up /run: {e.strerror} ({e.filename})")
         return 111
     child_env = env if cfg.keep_env else {"PATH": env["PATH"]}
+    if nonzero(env.get("S6_LOGGING_COUNTERS")):
+        # every logger and s6-socklog of the tree keeps counters (logd/counters.py),
+        # registered where any of them, whatever its user, may add its link
+        child_env = dict(child_env, S6PY_COUNTERS="1")
+        try:
+            os.makedirs("/run/s6py/counters", 0o755, exist_ok=True)
+            os.chmod("/run/s6py/counters", 0o1777)
+        except OSError as e:
+            _err(f"s6-linux-init: warning: unable to create /run/s6py/counters: {e.strerror}")
     spawn.set_child_environ(child_env)
 
     from init.pid1.container import Container
