@@ -91,14 +91,14 @@ def tail(text: str, n: int = 15) -> str:
     return "\n".join(text.splitlines()[-n:])
 
 
-def debootstrap(dest: str, suite: str) -> None:
-    """A minbase root of suite with INCLUDE in dest/root."""
+def debootstrap(dest: str, suite: str, include: tuple[str, ...] = INCLUDE) -> None:
+    """A minbase root of suite with include's packages in dest/root."""
     if not shutil.which("debootstrap"):
         raise Unavailable("debootstrap is not installed")
     reachable(f"{MIRROR}/dists/{suite}/Release")
     root = os.path.join(dest, "root")
     p = subprocess.run(["debootstrap", "--foreign", "--variant=minbase",
-                        "--include=" + ",".join(INCLUDE), suite, root, MIRROR],
+                        "--include=" + ",".join(include), suite, root, MIRROR],
                        capture_output=True, text=True, timeout=1800)
     if p.returncode != 0:
         raise AssertionError(f"debootstrap --foreign failed ({p.returncode}):\n"
