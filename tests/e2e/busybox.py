@@ -24,7 +24,7 @@ import subprocess
 from tests.e2e import debian
 
 SUITE = "bullseye"           # python3.9: the overlay's floor
-WANTED = ("busybox", "python3-minimal")
+WANTED = ("busybox", "python3")
 # Needed only by maintainer scripts (python3-minimal's postinst byte-compiles with dpkg's
 # help), not at run time.
 SKIP = frozenset({"dpkg", "debconf", "perl-base"})
