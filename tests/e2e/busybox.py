@@ -1,18 +1,22 @@
-"""An Alpine-like root: busybox as /bin/sh and every command, python3-minimal, nothing else.
+"""An Alpine-like root: busybox as /bin/sh and every command, python3, nothing else.
 
-Why: Alpine images (busybox userland, a lean python3) are a common base for
-s6-overlay, but an Alpine minirootfs and Alpine's packages are not reachable
-from here, and neither is musl.  What can be built is the same shape on
-glibc: debootstrap a bullseye root with ``busybox`` and ``python3-minimal``,
+Why: Alpine images (a busybox userland, a python3 package) are a common
+base for s6-overlay, but an Alpine minirootfs and Alpine's packages are not
+reachable from here, and neither is musl.  What can be built is the same
+shape on glibc: debootstrap a bullseye root with ``busybox`` and ``python3``,
 then copy out only the files of those two packages and of what they depend
 on (dpkg's own status and file lists say which), and link every busybox
-applet into ``/bin``.  The result has no dash, bash, coreutils, util-linux
-or libpython3.9-stdlib: a shim, a script or an import that assumes any of
-them fails there.  What it does not cover: musl itself (the loader, its
-libc's behaviour) and Alpine's own python3 build.
+applet where ``busybox --install -s`` would.  The result has no dash, bash,
+coreutils, util-linux, findutils, sed or grep of its own: a shim or a
+script that assumes any of them fails there.  What it does not cover: musl
+itself (the loader, its libc's behaviour) and Alpine's own python3 build.
+
+``python3``, not ``python3-minimal``: the latter lacks modules s6py and its
+dependencies import (json, shutil, dataclasses, gettext for click, ctypes
+for watchdog...), as no Alpine python3 does.
 
 Cached like the Debian roots (``debian.cached``); ``closure`` and ``parse``
-are pure and tested directly.
+are pure and tested directly (test_busybox_pure).
 """
 from __future__ import annotations
 
@@ -25,8 +29,8 @@ from tests.e2e import debian
 
 SUITE = "bullseye"           # python3.9: the overlay's floor
 WANTED = ("busybox", "python3")
-# Needed only by maintainer scripts (python3-minimal's postinst byte-compiles with dpkg's
-# help), not at run time.
+# Needed only by maintainer scripts (python3's postinsts run dpkg, debconf and perl), not
+# at run time.
 SKIP = frozenset({"dpkg", "debconf", "perl-base"})
 RECIPE = "1"  # bump when the way the root is carved changes
 # Copied from the full root: accounts, the loader's cache, the resolver's switch.
