@@ -1,8 +1,10 @@
 """The overlay tarballs: what a user extracts onto an image that has python3 >= 3.9.
 
-``s6py overlay build [--out dist] [--site DIR] [--source-date-epoch N]``
+``s6py overlay build [--out dist] [--python-floor 3.N] [--installed | --site DIR]``
 makes s6py-overlay-noarch.tar.xz, s6py-overlay-symlinks-noarch.tar.xz and
-syslogd-overlay-noarch.tar.xz, each with a ``.sha256`` (see ``build``).
+syslogd-overlay-noarch.tar.xz, each with a ``.sha256``, and
+s6py-overlay-manifest.json (see ``build``); ``s6py overlay release [--rev
+COMMIT]`` makes them from a commit, reproducibly (see ``release``).
 
 In the image::
 
@@ -13,8 +15,9 @@ In the image::
                                        dependencies, their licenses, metadata
 
 Modules: ``commands`` (the shim table, pure data), ``shims`` (a shim's
-text), ``vendor`` + ``requirements`` (dependencies and their checks),
-``tree`` (contents as data), ``tarball`` (reproducible bytes), ``build``,
-``cli``.  Trees: ``rootfs`` (ours), ``syslogd`` (the /dev/log emulation's
+text), ``deps`` (which dependencies, from where: the pinned release
+wheels ``fetch`` gets with pip, or the installed ones), ``vendor`` +
+``requirements`` (their checks), ``tree`` (contents as data), ``tarball``
+(reproducible bytes), ``manifest``, ``build``, ``release``, ``cli``.  Trees: ``rootfs`` (ours), ``syslogd`` (the /dev/log emulation's
 services, shipped as they are), ``forwarder`` (an example, not shipped).
 """

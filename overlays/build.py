@@ -10,7 +10,12 @@
   ../../command/NAME`` for every command, for old ``#!/usr/bin/with-contenv``
   or ``#!/usr/bin/execlineb`` shebangs (s6-overlay's two symlinks tarballs in
   one, since all our commands are noarch);
-* ``syslogd-overlay-noarch.tar.xz``: ``overlays/syslogd`` as it is.
+* ``syslogd-overlay-noarch.tar.xz``: ``overlays/syslogd`` as it is;
+* ``s6py-overlay-manifest.json`` (``manifest``): versions, floor, sha256s.
+
+The vendored dependencies come from ``deps`` (the pinned release wheels
+for ``s6py overlay build``, the installed ones for the library's callers
+such as ``s6py demo``, unless told otherwise).
 
 No bytecode is shipped: a ``.pyc`` only serves one Python minor version and
 the tarball is for any python3 >= 3.9.  Python writes ``__pycache__`` at first
@@ -32,9 +37,10 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
 
 from overlays import commands as cmds
-from overlays import shims, tarball, tree, vendor
+from overlays import deps, manifest, shims, tarball, tree, vendor
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGES = ("logd", "syslogd", "init")
@@ -94,14 +100,14 @@ def check_targets(table: dict[str, str], repo: str = REPO) -> list[str]:
     return warnings
 
 
-def main_entries(repo: str, table: dict[str, str], deps: list[vendor.Vendored],
+def main_entries(repo: str, table: dict[str, str], vendored: list[vendor.Vendored],
                  version: str, floor: tuple[int, int]) -> list[tree.Entry]:
     metadata = (f"Metadata-Version: 2.1\nName: s6py\nVersion: {version}\n"
                 f"Requires-Python: >={floor[0]}.{floor[1]}\n")
     return tree.merge(
         tree.from_dir(os.path.join(repo, "overlays", "rootfs")),
         tree.from_packages(repo, PACKAGES, LIB_REL),
-        [tree.file(f"{LIB_REL}/{path}", data) for d in deps for path, data in d.files.items()],
+        [tree.file(f"{LIB_REL}/{path}", data) for d in vendored for path, data in d.files.items()],
         [tree.file(f"{LIB_REL}/s6py-{version}.dist-info/METADATA", metadata.encode())],
         [tree.file(cmds.image_path(name),
                    shims.render(name.rsplit("/", 1)[-1], target, target in cmds.MULTICALL).encode(),
@@ -113,62 +119,74 @@ def symlink_entries(table: dict[str, str]) -> list[tree.Entry]:
                        for n in table if not n.startswith("/")])
 
 
+@dataclass(frozen=True)
+class Built:
+    written: list[str]            # the tarballs, their .sha256 files, the manifest
+    warnings: list[str]
+    summary: str                  # the one line about the vendored dependencies
+
+
 def archives(sites: list[str] | None = None, floor: tuple[int, int] | None = None,
-             repo: str = REPO, table: dict[str, str] | None = None
-             ) -> tuple[dict[str, list[tree.Entry]], list[str]]:
-    """Each tarball's entries, and the warnings; raises BuildError."""
+             repo: str = REPO, table: dict[str, str] | None = None, source: str = "installed",
+             cache: str | None = None
+             ) -> tuple[dict[str, list[tree.Entry]], list[str], deps.Vendoring]:
+    """Each tarball's entries, the warnings, the vendoring; raises BuildError.  source:
+    ``deps.SOURCES`` (the library's default, "installed", never touches the network)."""
     table = cmds.COMMANDS if table is None else table
+    if not os.path.isfile(os.path.join(repo, "pyproject.toml")) or \
+            not os.path.isdir(os.path.join(repo, "overlays", "rootfs")):
+        raise BuildError(f"{repo} is not an s6py source checkout (no pyproject.toml or "
+                         "overlays/rootfs): build from a clone, installed with pip install -e .")
     version, project_floor = project(repo)
     floor = floor or project_floor
     warnings = check_targets(table, repo)
     warnings += [f"{n}: not implemented yet, left out (overlays/commands.py PENDING)"
                  for n in cmds.PENDING]
     try:
-        deps = vendor.collect(floor, sites)
-    except vendor.VendorError as e:
-        raise BuildError(f"vendored dependencies (Python >= {floor[0]}.{floor[1]}):\n{e}\n"
-                         + VENDOR_HINT.format(f"{floor[0]}.{floor[1]}", "" if floor == project_floor
-                                              else f" --python-floor {floor[0]}.{floor[1]}")) from None
-    return {MAIN: main_entries(repo, table, deps, version, floor),
+        vendoring = deps.resolve(floor, project_floor, repo, source, sites, cache)
+    except deps.VendoringError as e:
+        raise BuildError(str(e)) from None
+    return {MAIN: main_entries(repo, table, vendoring.deps, version, floor),
             SYMLINKS: symlink_entries(table),
             SYSLOGD: tree.merge(tree.from_dir(os.path.join(repo, "overlays", "syslogd")))
-            }, warnings
-
-
-VENDOR_HINT = (
-    "to build from release wheels that fit, fill a site directory and build from it:\n"
-    "  python3 -m pip install --target build/vendor --no-deps --no-compile"
-    " --only-binary=:all: --python-version {0} -r overlays/vendor-requirements.txt\n"
-    "  s6py overlay build --site build/vendor{1}\n"
-    "(or build for this interpreter only: s6py overlay build --python-floor "
-    + f"{sys.version_info[0]}.{sys.version_info[1]})")
+            }, warnings + list(vendoring.warnings), vendoring
 
 
 def stage(root: str, sites: list[str] | None = None, floor: tuple[int, int] | None = None,
-          names: tuple[str, ...] = (MAIN, SYMLINKS, SYSLOGD), repo: str = REPO) -> list[str]:
+          names: tuple[str, ...] = (MAIN, SYMLINKS, SYSLOGD), repo: str = REPO,
+          source: str = "installed") -> list[str]:
     """The tarballs' contents written straight into root (a ``s6py sandbox --layer`` for
     end-to-end tests, without tar); returns the warnings."""
-    contents, warnings = archives(sites, floor, repo)
+    contents, warnings, _ = archives(sites, floor, repo, source=source)
     for name in names:
         tree.write(contents[name], root)
     return warnings
 
 
+def _write(path: str, content: bytes) -> str:
+    with open(path + ".tmp", "wb") as f:
+        f.write(content)
+    os.replace(path + ".tmp", path)
+    return path
+
+
 def build(out: str, epoch: int | None = None, sites: list[str] | None = None,
           floor: tuple[int, int] | None = None, repo: str = REPO,
-          table: dict[str, str] | None = None) -> tuple[list[str], list[str]]:
-    """Write the tarballs and .sha256 files into out; (paths written, warnings)."""
-    contents, warnings = archives(sites, floor, repo, table)
+          table: dict[str, str] | None = None, source: str = "installed",
+          cache: str | None = None, commit: str | None = None) -> Built:
+    """Write the tarballs, their .sha256 files and the manifest into out."""
+    contents, warnings, vendoring = archives(sites, floor, repo, table, source, cache)
+    version, project_floor = project(repo)
+    floor = floor or project_floor
     epoch = default_epoch(repo) if epoch is None else epoch
     os.makedirs(out, exist_ok=True)
-    written = []
+    written, datas = [], {}
     for name, entries in contents.items():
-        data = tarball.tar_xz(entries, epoch)
-        for fname, content in ((name, data), (name + ".sha256",
-                                              tarball.sha256_line(data, name).encode())):
-            path = os.path.join(out, fname)
-            with open(path + ".tmp", "wb") as f:
-                f.write(content)
-            os.replace(path + ".tmp", path)
-            written.append(path)
-    return written, warnings
+        datas[name] = data = tarball.tar_xz(entries, epoch)
+        written.append(_write(os.path.join(out, name), data))
+        written.append(_write(os.path.join(out, name + ".sha256"),
+                              tarball.sha256_line(data, name).encode()))
+    text = manifest.render(version, floor, epoch, vendoring.source,
+                           {d.name: d.version for d in vendoring.deps}, datas, commit)
+    written.append(_write(os.path.join(out, manifest.NAME), text))
+    return Built(written, warnings, deps.summary(vendoring, floor))

@@ -1,8 +1,8 @@
 """Our pure-Python dependencies, copied from installed distributions into the image's lib dir.
 
 Found with importlib.metadata, in the running interpreter's path or in the
-``--site`` directories given (e.g. one filled by ``pip install --target DIR
---python-version 3.9 --only-binary=:all: -r overlays/vendor-requirements.txt``).
+site directories given (``fetch`` fills one with the pinned release wheels;
+``deps`` decides which).
 What is vendored is the closure of our direct dependencies (``ROOTS``) under
 the ``Requires-Dist`` lines that may apply on Linux at or above the floor:
 the installed releases decide (python-dateutil 2.x needs six, 4.x needs
@@ -64,8 +64,7 @@ def _problems(dist: md.Distribution, floor: tuple[int, int]) -> list[str]:
         out.append(f"{label}: no license file in its .dist-info")
     spec = dist.metadata["Requires-Python"]
     if not admits_from(spec, floor):
-        out.append(f"{label}: Requires-Python {spec} excludes Python {floor[0]}.{floor[1]}+ "
-                   "(vendor an older release: see overlays/vendor-requirements.txt)")
+        out.append(f"{label}: Requires-Python {spec} excludes Python {floor[0]}.{floor[1]}+")
     return out
 
 

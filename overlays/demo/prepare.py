@@ -75,16 +75,16 @@ def build_overlay(work: str, floor: tuple[int, int], say: Say) -> str:
     from overlays import build as ob
 
     dist, layer = os.path.join(work, "dist"), os.path.join(work, "overlay")
-    say(f"== building the overlay (s6py overlay build --python-floor 3.{floor[1]})")
+    say(f"== building the overlay (s6py overlay build --installed --python-floor 3.{floor[1]})")
     t = time.monotonic()
     try:
-        written, _warnings = ob.build(dist, floor=floor)
+        written = ob.build(dist, floor=floor).written
     except ob.BuildError as e:
         raise Failure(f"the overlay build failed: {e}") from None
     except OSError as e:
         raise Failure(f"the overlay is built from a source checkout: {e}") from None
     for path in written:
-        if not path.endswith(".sha256"):
+        if path.endswith(".tar.xz"):
             say(f"   {os.path.basename(path):<38} {os.path.getsize(path):>9,} bytes")
     os.makedirs(layer)
     for name in (ob.MAIN, ob.SYMLINKS, ob.SYSLOGD):

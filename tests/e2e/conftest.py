@@ -14,6 +14,7 @@ import sys
 import pytest
 
 from overlays import build as ob
+from tests.e2e import install
 from tests.init.sandbox.helpers import require_sandbox
 
 EPOCH = 1700000000
@@ -63,3 +64,17 @@ def syslogd_layer(overlay_dist, tmp_path_factory) -> str:
     """The syslogd overlay alone, to stack over overlay_layer."""
     require_sandbox()
     return extract(overlay_dist, str(tmp_path_factory.mktemp("e2e-syslogd")), (ob.SYSLOGD,))
+
+
+@pytest.fixture(scope="session")
+def readme_install(tmp_path_factory) -> install.Installed:
+    """The README's Installing commands, run on a clean clone of the commit (slow: a venv, a
+    pip install, the wheels fetched for Python 3.9)."""
+    try:
+        done = install.install(str(tmp_path_factory.mktemp("readme-install")))
+    except install.NoCheckout as e:
+        pytest.skip(f"no clean clone to install from: {e}")
+    out = "\n".join((done.process.stdout + done.process.stderr).splitlines()[-30:])
+    assert done.process.returncode == 0, f"the README's install commands failed:\n{out}"
+    print(f"\nREADME install in {done.clone}:\n{out}")
+    return done

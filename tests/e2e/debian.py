@@ -1,11 +1,11 @@
-"""A minimal Debian root and a Python 3.9 vendor directory, built once and cached between runs.
+"""A minimal Debian root, built once and cached between runs.
 
 Why: the other end-to-end tests stack the tarballs over the host's /, the
 very system that built them; a root made by debootstrap shares nothing with
 the build host but the kernel, so a missing shim, a stray dependency on the
 host's site-packages or a wrong shebang shows up there.
 
-Both caches live under ``$S6PY_TEST_CACHE`` (default
+The roots live under ``$S6PY_TEST_CACHE`` (default
 ``/var/cache/s6py-tests``), named by a hash of what goes in them; each is
 built in a temporary directory next to its final name and renamed into
 place, under a lock file, so parallel runs wait for one another and an
@@ -28,7 +28,6 @@ import hashlib
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -91,14 +90,14 @@ def tail(text: str, n: int = 15) -> str:
     return "\n".join(text.splitlines()[-n:])
 
 
-def debootstrap(dest: str, suite: str) -> None:
-    """A minbase root of suite with INCLUDE in dest/root."""
+def debootstrap(dest: str, suite: str, include: tuple[str, ...] = INCLUDE) -> None:
+    """A minbase root of suite with include's packages in dest/root."""
     if not shutil.which("debootstrap"):
         raise Unavailable("debootstrap is not installed")
     reachable(f"{MIRROR}/dists/{suite}/Release")
     root = os.path.join(dest, "root")
     p = subprocess.run(["debootstrap", "--foreign", "--variant=minbase",
-                        "--include=" + ",".join(INCLUDE), suite, root, MIRROR],
+                        "--include=" + ",".join(include), suite, root, MIRROR],
                        capture_output=True, text=True, timeout=1800)
     if p.returncode != 0:
         raise AssertionError(f"debootstrap --foreign failed ({p.returncode}):\n"
@@ -125,21 +124,3 @@ def debian_root(suite: str) -> tuple[str, float]:
     name = f"debian-{suite}-{key(suite, 'minbase', *sorted(INCLUDE), RECIPE)}"
     path, spent = cached(name, lambda dest: debootstrap(dest, suite))
     return os.path.join(path, "root"), spent
-
-
-def vendor_site(requirements: str, python: str = "3.9") -> tuple[str, float]:
-    """A ``pip install --target`` directory with the pinned wheels for that Python, as a release
-    build makes it (``overlays/vendor-requirements.txt``)."""
-    with open(requirements, "rb") as f:
-        digest = key(python, f.read().decode())
-
-    def make(dest: str) -> None:
-        p = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                            "--target", dest, "--no-deps", "--no-compile",
-                            "--only-binary=:all:", "--python-version", python,
-                            "-r", requirements], capture_output=True, text=True, timeout=600)
-        if p.returncode != 0:
-            raise Unavailable("pip could not fetch the vendored wheels (is the registry "
-                              "reachable?):\n" + tail(p.stderr, 8))
-
-    return cached(f"vendor-py{python}-{digest}", make)

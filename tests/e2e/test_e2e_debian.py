@@ -1,34 +1,32 @@
 """The tarballs of a release build on a Debian root made by debootstrap, not on the build host.
 
 On bookworm (python3 3.11) and bullseye (3.9, the overlay's floor;
-``S6PY_DEBIAN_SUITES`` chooses).  The release path: the vendored dependencies are the wheels pinned in
-overlays/vendor-requirements.txt, fetched for Python 3.9 with pip, and the
-tarballs are built with the 3.9 floor from them (nothing of the host's
-site-packages).  They are extracted into a layer over the Debian root (its
+``S6PY_DEBIAN_SUITES`` chooses).  The tarballs are the ones the README's
+Installing commands build on a clean clone (``tests/e2e/install.py``): the
+vendored dependencies are the wheels pinned in overlays/vendor-requirements.txt,
+fetched for Python 3.9 (nothing of the host's site-packages).  They are
+extracted into a layer over the Debian root (its
 own python3, no click or watchdog of its own), and the README's quick start
 runs there: nginx as the CMD behind /init answers on 127.0.0.1; the exit
 code of a CMD comes out of the container.
 
 Slow the first time (debootstrap: about a minute with a near mirror); the
-root and the wheels are cached (tests/e2e/debian.py).
+roots are cached (tests/e2e/debian.py).
 """
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 
 import pytest
 
 from overlays import build as ob
 from tests.e2e import debian
-from tests.e2e.conftest import EPOCH, extract
+from tests.e2e.conftest import extract
 from tests.e2e.stack import Stack
 from tests.init.sandbox.helpers import require_sandbox
 
 pytestmark = [pytest.mark.slow, pytest.mark.root]
-
-FLOOR = (3, 9)
 
 # Run by a supervised service through execline and with-contenv: the URL
 # comes from `-e PROBE_URL=...`, which only with-contenv brings back.
@@ -53,23 +51,11 @@ os.rename("/out/status.tmp", "/out/status")
 
 
 @pytest.fixture(scope="module")
-def release_layer(tmp_path_factory) -> str:
-    """The tarballs as a release builds them (3.9 wheels from pip, floor 3.9), extracted."""
+def release_layer(readme_install, tmp_path_factory) -> str:
+    """The tarballs the README's Installing commands build (3.9 wheels, floor 3.9), extracted."""
     require_sandbox()
-    try:
-        site, spent = debian.vendor_site(os.path.join(ob.REPO, "overlays",
-                                                      "vendor-requirements.txt"))
-    except debian.Unavailable as e:
-        pytest.skip(str(e))
-    print(f"\nvendored wheels {site}: fetched in {spent:.0f} s (0: cached)")
-    snap = tmp_path_factory.mktemp("release-sources")
-    skip = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for name in ob.PACKAGES + ("overlays",):
-        shutil.copytree(os.path.join(ob.REPO, name), snap / name, symlinks=True, ignore=skip)
-    shutil.copy(os.path.join(ob.REPO, "pyproject.toml"), snap)
-    dist = str(tmp_path_factory.mktemp("release-dist"))
-    ob.build(dist, EPOCH, sites=[site], floor=FLOOR, repo=str(snap))
-    return extract(dist, str(tmp_path_factory.mktemp("release-layer")), (ob.MAIN, ob.SYMLINKS))
+    return extract(readme_install.dist, str(tmp_path_factory.mktemp("release-layer")),
+                   (ob.MAIN, ob.SYMLINKS))
 
 
 @pytest.fixture(scope="module", params=debian.SUITES)

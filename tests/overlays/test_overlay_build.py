@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import glob
 import importlib.metadata as md
+import json
 import os
 import shutil
 import subprocess
@@ -12,7 +13,7 @@ import tarfile
 import pytest
 
 from overlays import build as ob
-from overlays import commands, shims
+from overlays import commands, deps, manifest, shims
 from overlays.requirements import admits_from, normalise, requirement_name
 from tests.init.sandbox.helpers import require_sandbox, sandbox
 
@@ -38,9 +39,10 @@ def built(tmp_path_factory, sources):
     outs = []
     for n in (1, 2):
         out = tmp_path_factory.mktemp(f"dist{n}")
-        written, warnings = ob.build(str(out), EPOCH, floor=FLOOR, repo=sources)
-        assert sorted(os.path.basename(w) for w in written) == sorted(
-            [n for n in NAMES] + [n + ".sha256" for n in NAMES])
+        built = ob.build(str(out), EPOCH, floor=FLOOR, repo=sources)
+        assert sorted(os.path.basename(w) for w in built.written) == sorted(
+            [n for n in NAMES] + [n + ".sha256" for n in NAMES] + [manifest.NAME])
+        assert built.summary.startswith(f"vendored for Python >= 3.{FLOOR[1]}: aiofiles ")
         outs.append(out)
     return outs
 
@@ -237,31 +239,101 @@ def test_default_floor_refuses_dependencies_too_new_for_it(tmp_path):
     if not too_new:
         pytest.skip("the installed dependencies all run on the project's floor")
     with pytest.raises(ob.BuildError) as e:
-        ob.build(str(tmp_path), EPOCH)
+        ob.build(str(tmp_path), EPOCH)  # the library's default source: the installed ones
     for name in too_new:
         assert f"{md.metadata(name)['Name']} {md.version(name)}: Requires-Python" in str(e.value)
+    assert str(e.value).splitlines()[-1] == ("fix: s6py overlay build (without --installed: "
+                                             "it fetches the release wheels)")
+    assert os.listdir(tmp_path) == []
+
+
+def test_manifest_says_what_is_inside(built):
+    with open(built[0] / manifest.NAME) as f:
+        doc = json.load(f)
+    with tarfile.open(built[0] / ob.MAIN, "r:xz") as tf:
+        metas = [m.name for m in tf.getmembers() if m.name.endswith(".dist-info/METADATA")]
+    inside = dict(n.rsplit("/", 2)[-2][:-len(".dist-info")].rsplit("-", 1) for n in metas)
+    assert {normalise(k): v for k, v in inside.items()} == \
+        {**{normalise(k): v for k, v in doc["vendored"].items()}, "s6py": doc["s6py"]}
+    for name in NAMES:
+        line = (built[0] / (name + ".sha256")).read_text()
+        assert line == f"{doc['sha256'][name]}  {name}\n"
+    assert (doc["python_floor"], doc["source_date_epoch"], doc["vendored_from"]) == \
+        (f"3.{FLOOR[1]}", EPOCH, "installed")
+    assert "commit" not in doc  # a release's manifest names its commit
+
+
+def _cli(*args: str, env: dict[str, str] | None = None, prefix: tuple[str, ...] = ()
+         ) -> subprocess.CompletedProcess:
+    env = dict(os.environ if env is None else env, PYTHONPATH=ob.REPO,
+               SOURCE_DATE_EPOCH=str(EPOCH))
+    return subprocess.run([*prefix, sys.executable, "-c", "from init.cli import main; main()",
+                           "overlay", "build", *args], capture_output=True, text=True, env=env,
+                          cwd=ob.REPO, timeout=600)
 
 
 def test_cli(tmp_path):
-    env = dict(os.environ, PYTHONPATH=ob.REPO, SOURCE_DATE_EPOCH=str(EPOCH))
-    cmd = [sys.executable, "-c", "from init.cli import main; main()", "overlay", "build",
-           "--out", str(tmp_path), "--python-floor", f"3.{FLOOR[1]}"]
-    p = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ob.REPO)
+    p = _cli("--out", str(tmp_path), "--installed", "--python-floor", f"3.{FLOOR[1]}")
     assert p.returncode == 0, p.stderr
-    assert len(p.stdout.splitlines()) == 6
-    assert p.stderr == ""  # every table entry resolves, nothing pending
-    p = subprocess.run(cmd[:-2] + ["--python-floor", "2.7"], capture_output=True, text=True,
-                       env=env, cwd=ob.REPO)
+    assert len(p.stdout.splitlines()) == 7
+    # every table entry resolves, nothing pending: one line, what was vendored for which floor
+    assert p.stderr.startswith(f"s6py overlay build: info: vendored for Python >= 3.{FLOOR[1]}: "
+                               f"aiofiles {md.version('aiofiles')}, click {md.version('click')}, ")
+    assert p.stderr.endswith(f" (installed with {sys.executable})\n")
+    assert len(p.stderr.splitlines()) == 1
+    p = _cli("--out", str(tmp_path), "--python-floor", "2.7")
     assert p.returncode == 2 and "expected 3.N" in p.stderr
-    # dependencies that cannot run on the floor (none runs on 3.0): a build failure, s6's
-    # 111, and the two ways out
-    p = subprocess.run(cmd[:-2] + ["--python-floor", "3.0"], capture_output=True, text=True,
-                       env=env, cwd=ob.REPO)
+
+
+def test_cli_refuses_a_floor_no_release_admits(tmp_path):
+    """Dependencies that cannot run on the floor (none runs on 3.0), fetched or installed: a
+    build failure, s6's 111, and the command that fixes it."""
+    env = dict(os.environ, S6PY_CACHE=str(tmp_path / "cache"))
+    p = _cli("--out", str(tmp_path / "dist"), "--python-floor", "3.0", env=env)
     assert p.returncode == 111, p.stderr
-    assert p.stderr.startswith("s6py overlay build: fatal: vendored dependencies (Python >= 3.0)")
-    assert "--python-version 3.0 -r overlays/vendor-requirements.txt" in p.stderr
-    assert "s6py overlay build --site build/vendor --python-floor 3.0\n" in p.stderr
-    assert f"s6py overlay build --python-floor 3.{sys.version_info[1]})" in p.stderr
+    assert p.stderr.startswith("s6py overlay build: fatal: vendored dependencies (Python >= 3.0)"
+                               ": the release wheels could not be fetched: ")
+    assert f"click {md.version('click')}: Requires-Python" in p.stderr
+    _, floor = ob.project()
+    assert p.stderr.splitlines()[-1] == (f"fix: s6py overlay build (its default floor, Python "
+                                         f"3.{floor[1]}, is the oldest s6py and the pinned "
+                                         "releases run on)")
+    assert not os.path.exists(tmp_path / "dist")
+
+
+def _offline_env(tmp_path) -> dict[str, str]:
+    """No registry: a network namespace of its own, no pip configuration (this machine's may
+    name local wheel directories), an empty cache."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    return dict(env, PIP_CONFIG_FILE=os.devnull, S6PY_CACHE=str(tmp_path / "cache"))
+
+
+@pytest.mark.root
+def test_cli_offline_falls_back_to_installed_ones_that_fit_or_names_the_fix(tmp_path):
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("needs root and unshare(1) for a network namespace")
+    offline = ("unshare", "--net")
+    _, floor = ob.project()
+    fits = deps.lowest_floor(floor)
+    assert fits is not None
+    if fits != floor:                # the usual case: installed releases newer than the floor's
+        p = _cli("--out", str(tmp_path / "a"), env=_offline_env(tmp_path), prefix=offline)
+        assert p.returncode == 111, p.stderr
+        assert "the release wheels could not be fetched: " in p.stderr.splitlines()[0]
+        last = p.stderr.splitlines()[-1]
+        assert last.startswith("fix: s6py overlay build again where a package index is "
+                               "reachable"), last
+        assert last.endswith(f"now: s6py overlay build --python-floor 3.{fits[1]}")
+    # ... and what that last command does, still offline
+    args = ("--python-floor", f"3.{fits[1]}") if fits != floor else ()
+    p = _cli("--out", str(tmp_path / "b"), *args, env=_offline_env(tmp_path), prefix=offline)
+    assert p.returncode == 0, p.stderr
+    warning, info = p.stderr.splitlines()
+    assert warning.startswith("s6py overlay build: warning: the release wheels could not be "
+                              "fetched (")
+    assert info.endswith(f"(installed with {sys.executable})"), info
+    with open(tmp_path / "b" / manifest.NAME) as f:
+        assert json.load(f)["vendored_from"] == "installed"
 
 
 def _python39() -> str | None:
@@ -277,16 +349,10 @@ def _python39() -> str | None:
 
 @pytest.mark.slow
 def test_pinned_vendor_runs_on_python39(tmp_path):
-    """overlays/vendor-requirements.txt through pip, the default floor, and a real python3.9."""
-    site = tmp_path / "site"
-    pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--target", str(site),
-                          "--no-deps", "--no-compile", "--only-binary=:all:", "--python-version",
-                          "3.9", "-r", os.path.join(ob.REPO, "overlays", "vendor-requirements.txt")],
-                         capture_output=True, text=True, timeout=300)
-    if pip.returncode != 0:
-        pytest.skip(f"pip cannot fetch the pinned wheels here: {pip.stderr.strip()[-300:]}")
+    """The release wheels (fetched afresh), the default floor, and a real python3.9."""
     out = tmp_path / "dist"
-    ob.build(str(out), EPOCH, sites=[str(site)])  # default floor: pyproject's 3.9
+    built = ob.build(str(out), EPOCH, source="pinned", cache=str(tmp_path / "cache"))
+    assert "fetched now into" in built.summary
     py = _python39()
     if py is None:
         pytest.skip("no python3.9 to run the result with")

@@ -132,9 +132,10 @@ def test_keep_leaves_the_tarballs_and_the_logs(tmp_path):
     assert p.returncode == 0, p.stdout + p.stderr
     assert f"== kept in {keep}" in p.stdout
     names = sorted(os.listdir(keep / "dist"))
-    assert names == sorted(n + s for n in ("s6py-overlay-noarch.tar.xz",
-                                           "s6py-overlay-symlinks-noarch.tar.xz",
-                                           "syslogd-overlay-noarch.tar.xz") for s in ("", ".sha256"))
+    assert names == sorted([n + s for n in ("s6py-overlay-noarch.tar.xz",
+                                            "s6py-overlay-symlinks-noarch.tar.xz",
+                                            "syslogd-overlay-noarch.tar.xz")
+                            for s in ("", ".sha256")] + ["s6py-overlay-manifest.json"])
     with open(keep / "log" / "web" / "current") as f:
         current = f.read()
     assert re.search(r'^@4000[0-9a-f]{20} web: 127\.0\.0\.1 "GET /health HTTP/1\.1" 200', current,
