@@ -21,10 +21,15 @@ def services(scandir: str) -> list[dict] | None:
         names = sorted(os.listdir(scandir))
     except OSError:
         return None
+    dirs = []
     for name in names:
         d = os.path.join(scandir, name)
         if name.startswith(".") or not os.path.isdir(d):
             continue
+        dirs.append((name, d))
+        if os.path.isdir(os.path.join(d, "log")):  # its logger, supervised as NAME/log
+            dirs.append((f"{name}/log", os.path.join(d, "log")))
+    for name, d in dirs:
         entry = {"name": name, "supervised": svdir.supervised(d), "up": False,
                  "want_up": False, "ready": False, "pid": 0,
                  "notifies": os.path.exists(os.path.join(d, "notification-fd"))}

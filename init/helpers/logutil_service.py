@@ -3,7 +3,7 @@
 Reads S6_LOGGING_SCRIPT through printcontenv's rules (default
 ``n20 s1000000 T``; split on blanks *and newlines*, DECISIONS #4, so the
 value works), drops to ``nobody`` (65534:65534 if there is none), empties
-the environment and becomes ``s6-log -b -- SCRIPT logdir`` (logd, in this
+the environment (but for s6py health's ``S6PY_COUNTERS``) and becomes ``s6-log -b -- SCRIPT logdir`` (logd, in this
 very process: no second interpreter start).  In a non-root container the
 drop is impossible: it runs as the container's user and says so once.
 """
@@ -43,6 +43,8 @@ def main(argv: list[str]) -> int:
     code = privs.drop(PROG, "nobody", (65534, 65534))
     if code:
         return code
+    keep = {k: os.environ[k] for k in ("S6PY_COUNTERS", "S6PY_COUNTERS_DIR") if k in os.environ}
     os.environ.clear()
+    os.environ.update(keep)  # s6py health's counters (S6_LOGGING_COUNTERS) survive
     from logd.main import main as logd
     return logd(["-b", "--"] + words + [args[0]])
