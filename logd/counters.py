@@ -7,7 +7,7 @@ for every service when the container has ``S6_LOGGING_COUNTERS=1``), logd
 keeps counters and writes them to ``LOGDIR/.s6py-counters.json``:
 
     program, pid, logdir, started, updated  (Unix seconds), state
-    lines, bytes        written to this logdir (since start)
+    bytes               written to this logdir (since start)
     rotations, write_retries, processor_failures, held_bytes  (this logdir)
     split               lines cut at the line limit (-l), all logdirs
     blocked_ms          time reading was stopped by -b back-pressure
@@ -15,7 +15,8 @@ keeps counters and writes them to ``LOGDIR/.s6py-counters.json``:
 The file is replaced (write + rename, never torn) after a batch, at most
 every ``INTERVAL`` seconds, and once more at exit (state "exited"); the
 counting itself is a few integer additions per batch, off the per-line
-path.  Each file is also registered in ``REGISTRY`` (``$S6PY_COUNTERS_DIR``,
+path (so lines are not counted: bytes are; counting newlines would cost a
+pass over every byte written).  Each file is also registered in ``REGISTRY`` (``$S6PY_COUNTERS_DIR``,
 default ``/run/s6py/counters``): a symlink named after the file's path, so
 ``s6py health`` finds every logger's file without knowing the scripts.
 Without the variable nothing is counted or written: the logdir is exactly
@@ -101,8 +102,7 @@ class Counters:
                 "updated": round(self.clock(), 6), "state": state, "split": self.split,
                 "blocked_ms": int(blocked * 1000)}
         for ld in self.logdirs:
-            doc = dict(base, logdir=os.path.abspath(ld.path), lines=ld.lines_written,
-                       bytes=ld.bytes_written, rotations=ld.rotations,
+            doc = dict(base, logdir=os.path.abspath(ld.path), bytes=ld.bytes_written, rotations=ld.rotations,
                        write_retries=ld.write_retries, processor_failures=ld.processor_failures,
                        held_bytes=sum(map(len, ld.held)))
             write_json(os.path.join(ld.path, FILE), doc)

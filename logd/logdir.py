@@ -51,7 +51,6 @@ class Env:
         self.clock = clock
         self.monotonic = monotonic
         self.spawn = spawn or _spawn_processor
-        self.counting = False  # S6PY_COUNTERS (counters.py): count lines per push
 
 
 def _spawn_processor(logdir: str, kind: str, text: str) -> int:
@@ -75,7 +74,7 @@ class Logdir:
         self._last_label = 0
         self._label: bytes | None = None
         # what counters.py reports (a few additions per batch)
-        self.lines_written = self.bytes_written = self.rotations = 0
+        self.bytes_written = self.rotations = 0
         self.write_retries = self.processor_failures = 0
 
     # ------------------------------------------------------------ start-up
@@ -168,8 +167,6 @@ class Logdir:
 
     def push(self, out: bytes, windows: Callable[[], list[int]] | None = None) -> None:
         """Take the records of one read; ``windows`` gives their read ends."""
-        if self.env.counting:
-            self.lines_written += out.count(b"\n")
         if self.held or self.steps is not None:
             self.held.append(out)
             return

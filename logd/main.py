@@ -80,7 +80,6 @@ def _run(opts) -> int:
     from logd import counters
 
     if counters.enabled():
-        env.counting = True
         logger.counters = counters.Counters(logdirs)
     logger.trap_signals()
     # s6-log makes both non-blocking; the flag lives on the shared open file

@@ -37,11 +37,13 @@ def test_counts_lines_cuts_rotations_and_registers(tmp_path):
                           env=counting_env(tmp_path), timeout=60)
     assert proc.returncode == 0, proc.stderr
     a, b = read(tmp_path / "a" / FILE), read(tmp_path / "b" / FILE)
-    assert a["lines"] == 3003 and a["split"] == 2 and a["state"] == "exited"
+    assert a["split"] == 2 and a["state"] == "exited"
     assert a["bytes"] == sum(p.stat().st_size for p in (tmp_path / "a").iterdir()
                              if p.name == "current" or p.name.startswith("@"))
     assert a["rotations"] >= 5 and a["write_retries"] == 0 and a["held_bytes"] == 0
-    assert b["lines"] == 1 + 10 + 100 + 1000 and b["pid"] == a["pid"]
+    assert b["bytes"] == len(b"".join(b"line %d\n" % i for i in range(3000)
+                                      if (b"line %d" % i).startswith(b"line 1")))
+    assert b["pid"] == a["pid"]
     assert a["logdir"] == str(tmp_path / "a") and a["program"] == "s6-log"
     links = sorted(os.readlink(p) for p in (tmp_path / "registry").iterdir())
     assert links == [str(tmp_path / "a" / FILE), str(tmp_path / "b" / FILE)]
