@@ -21,6 +21,34 @@ from init.pid1.runimage import CMDPID_FILE, read_workdir
 from init.settings import digits, verbosity
 
 PROG = rules.PROG
+INTERNAL_ERROR = 111
+
+
+def _step(fn):
+    """A stage-2 step: our own bug in one must end the container, not freeze it.
+
+    PID 1's loop survives any exception (init.loop), but a stage-2 step that
+    raised has not started its successor, so the container would sit there
+    forever with no CMD.  Say so and halt with 111, as a failed start of
+    the supervision tree does.
+    """
+    def step(self, *args):
+        try:
+            return fn(self, *args)
+        except Exception as e:  # noqa: BLE001 - reported, then the container ends
+            from init.loop import report_exception
+
+            report_exception(fn, e)
+            if not self.done:
+                try:
+                    self.say("fatal", "internal error in stage 2, stopping the container")
+                    self._halt_with(INTERNAL_ERROR)
+                except Exception as e2:  # noqa: BLE001
+                    report_exception(self._halt_with, e2)
+            return None
+    step.__qualname__ = fn.__qualname__
+    step.__doc__ = fn.__doc__
+    return step
 
 
 class Stage2:
@@ -46,6 +74,7 @@ class Stage2:
 
     # ------------------------------------------------------------ steps
 
+    @_step
     def start(self) -> None:
         if self.c.stopping:
             return self._end()
@@ -67,6 +96,7 @@ class Stage2:
             return self.compile()
         self.c.loop.watch_child(pid, self._hook_done)
 
+    @_step
     def _hook_done(self, _pid: int, wstat: int) -> None:
         r = shell_status(wstat)
         if r > 0 and self.b >= 2:
@@ -79,6 +109,7 @@ class Stage2:
             self.say("info", f"hook {self.hook} exited 0")
         self.compile()
 
+    @_step
     def compile(self) -> None:
         if self.c.stopping:
             return self._end()
@@ -135,6 +166,7 @@ class Stage2:
                             stdio=self.c.stdio.stage2())
         mgr.change(req, self.c.say, self._changed)
 
+    @_step
     def _changed(self, r: int) -> None:
         if r > 0 and self.b > 0:
             self.say("warning", "s6-rc failed to properly bring all the services up! Check "
@@ -149,6 +181,7 @@ class Stage2:
 
     # ------------------------------------------------------------ the CMD
 
+    @_step
     def run_cmd(self) -> None:
         c = self.c
         argv = rules.cmd_argv(self.var("S6_CMD_ARG0"), c.cmd)
@@ -189,6 +222,7 @@ class Stage2:
             self.forwarding = c.cfg_receive_signals
         c.loop.watch_child(pid, self._cmd_done)
 
+    @_step
     def _cmd_done(self, _pid: int, wstat: int) -> None:
         self.cmd_pid = 0
         self.forwarding = False
