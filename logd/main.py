@@ -77,9 +77,9 @@ def _run(opts) -> int:
     logger = Logger(Dispatcher(script, forwarder, reporter), logdirs, forwarder, reporter,
                     blocking=opts.blocking, protect=opts.protect, linelimit=opts.linelimit,
                     lastlinetimeout=opts.lastlinetimeout, join=script.join)
-    from logd import counters
+    if os.environ.get("S6PY_COUNTERS", "") not in ("", "0"):
+        from logd import counters  # json and all: only when asked for
 
-    if counters.enabled():
         logger.counters = counters.Counters(logdirs)
     logger.trap_signals()
     # s6-log makes both non-blocking; the flag lives on the shared open file
