@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from . import posenv
 from .blocks import get_block, strictness
-from .errors import fatal, usage
+from .errors import fatal, usage, warn
 from .options import OptionError, getopt, uint
 from .runtime import Context
 from .subst import DEFAULT_DELIMS, NetstringError, substitute, transform
@@ -147,7 +147,15 @@ def multidefine(ctx: Context, argv: list[str]) -> list[str]:
 
 def positional_values(ctx: Context, prog: str, sharp: int) -> dict[str, list[str]]:
     """The table elgetpositionals substitutes, from the environment frame."""
-    frame = posenv.read_frame(ctx.env, prog)
+    n = uint(ctx.env.get("#", ""))
+    frame = posenv.read_frame(ctx.env, prog) if n is not None else None
+    if n is not None and n < sharp:
+        strict = strictness(ctx.env)
+        if strict:
+            msg = f"too few arguments: expected at least {sharp} but got {n}"
+            if strict > 1:
+                raise fatal(prog, 100, msg)
+            warn(prog, msg)
     if frame is None:
         raise fatal(prog, 111, "bad substitution key")
     args = frame[1:]

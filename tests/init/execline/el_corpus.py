@@ -8,31 +8,8 @@ blocks and exit codes.  ``@TMP@`` stands for the scratch directory.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-
-@dataclass
-class Case:
-    id: str
-    script: str
-    mode: list[str] = field(default_factory=lambda: ["-P"])
-    args: list[str] = field(default_factory=list)
-    files: dict[str, str] = field(default_factory=dict)
-    env: dict[str, str] = field(default_factory=dict)
-    stdin: bytes | None = None
-    as_file: bool = False
-
-    def argv(self) -> list[str]:
-        if self.as_file:
-            return self.mode + ["@TMP@/script.el"] + self.args
-        return self.mode + ["-c", self.script] + self.args
-
-    def all_files(self) -> dict[str, str]:
-        f = dict(self.files)
-        if self.as_file:
-            f["script.el"] = self.script
-        return f
-
+from . import el_corpus_cmds as cmds
+from .el_corpus_case import Case
 
 HALT = {"halt.sh": "#!/bin/sh\necho halted \"$@\" >> @TMP@/halt.log\n"}
 
@@ -423,4 +400,5 @@ ROOT_ONLY = [
     Case("root-envuidgid-apply", "s6-envuidgid nobody s6-applyuidgid -U id"),
 ]
 
-CORPUS = SEED + REFERENCE + S6OVERLAY + EDGE + MORE
+CORPUS = (SEED + REFERENCE + S6OVERLAY + EDGE + MORE + cmds.EXECLINEB + cmds.STRICT_COMMANDS
+          + cmds.BACKTICK)
