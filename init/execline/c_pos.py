@@ -53,12 +53,7 @@ def elgetopt(ctx: Context, argv: list[str]) -> list[str]:
     spec = argv[i]
     frame = _frame(ctx, "elgetopt")
     name, args = frame[0], frame[1:]
-    try:
-        found, k = getopt(args, spec, 0)
-    except OptionError as e:
-        c = str(e)
-        what = "option requires an argument" if c in spec and c != ":" else "illegal option"
-        raise fatal_plain(name, what) from None
+    found, k = script_options(name, args, spec)
     env = posenv.push(ctx.env, posenv.is_elgetopt)
     for c, a in found:
         env["ELGETOPT_" + c] = a if spec.find(c) + 1 < len(spec) and spec[spec.find(c) + 1] == ":" \
@@ -67,6 +62,20 @@ def elgetopt(ctx: Context, argv: list[str]) -> list[str]:
     ctx.env.update(env)
     _set_args(ctx.env, len(args), args[k:])
     return argv[i + 1:]
+
+
+def script_options(name: str, args: list[str], spec: str) -> tuple[list[tuple[str, str]], int]:
+    """elgetopt's parse of a script's arguments: ([(letter, arg)], index of the rest).
+
+    Errors are getopt's, under the script's name: ``NAME: illegal option``
+    or ``NAME: option requires an argument``, exit 1 (raised as Exit).
+    """
+    try:
+        return getopt(args, spec, 0)
+    except OptionError as e:
+        c = str(e)
+        what = "option requires an argument" if c in spec and c != ":" else "illegal option"
+        raise fatal_plain(name, what) from None
 
 
 def fatal_plain(name: str, text: str) -> Exit:

@@ -9,6 +9,7 @@ blocks and exit codes.  ``@TMP@`` stands for the scratch directory.
 from __future__ import annotations
 
 from . import el_corpus_cmds as cmds
+from . import el_corpus_tools as tools
 from .el_corpus_case import Case
 
 HALT = {"halt.sh": "#!/bin/sh\necho halted \"$@\" >> @TMP@/halt.log\n"}
@@ -401,4 +402,5 @@ ROOT_ONLY = [
 ]
 
 CORPUS = (SEED + REFERENCE + S6OVERLAY + EDGE + MORE + cmds.EXECLINEB + cmds.STRICT_COMMANDS
-          + cmds.BACKTICK)
+          + cmds.BACKTICK + tools.ENVDIR + tools.IDS + tools.PORTABLE + tools.OVERLAY)
+ROOT_ONLY = ROOT_ONLY + tools.ROOT_IDS + tools.ROOT_OVERLAY
