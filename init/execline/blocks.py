@@ -45,11 +45,15 @@ def scan_block(argv: list[str], start: int, prog: str, strict: int = 0,
 
 
 def get_block(argv: list[str], start: int, prog: str, strict: int = 0,
-              number: int = 1) -> tuple[list[str], int]:
-    """Read the block starting at argv[start]; return (unquoted words, next index)."""
+              number: int = 1, what: str = "unterminated block") -> tuple[list[str], int]:
+    """Read the block starting at argv[start]; return (unquoted words, next index).
+
+    A block without its end dies ``PROG: fatal: WHAT`` (100): the commands
+    with several blocks name which one (``unterminated then block``).
+    """
     out, i, ended = scan_block(argv, start, prog, strict, number)
     if not ended:
-        raise fatal(prog, 100, "unterminated block")
+        raise fatal(prog, 100, what)
     return out, i
 
 

@@ -8,7 +8,7 @@ block and applies all of them in one parallel pass.
 from __future__ import annotations
 
 from . import posenv
-from .blocks import get_block, strictness
+from .blocks import scan_block, strictness
 from .errors import fatal, usage, warn
 from .options import OptionError, getopt, uint
 from .runtime import Context
@@ -115,12 +115,14 @@ def importas(ctx: Context, argv: list[str]) -> list[str]:
 
 def _multidefine(ctx: Context, argv: list[str], i: int, table: dict, prog: str) -> int:
     o, i = _parse(argv, i, "0rNnCcd:")
-    if i >= len(argv):
+    if len(argv) - i < 2:
         raise OptionError("multidefine")
     value = argv[i]
-    names, i = get_block(argv, i + 1, prog, strictness(ctx.env))
+    names, i, ended = scan_block(argv, i + 1, prog, strictness(ctx.env))
     if not names:
         raise fatal(prog, 100, "empty block")
+    if not ended:
+        raise OptionError("multidefine")
     o.split = True
     words = _words(prog, value, o)
     for k, name in enumerate(names):

@@ -348,7 +348,7 @@ MORE = [
     Case("more-define-n", 'define -n X "a\\n\\n" printf [%s] $X'),
     Case("more-backtick-x", "export X old backtick -x X { false } envdump"),
     Case("more-backtick-I", 'backtick -I X { sh -c "printf partial; exit 3" } importas X X printf [%s] $X'),
-    Case("more-backtick-nul", 'backtick X { printf "a\\0b" } echo never'),
+    Case("more-backtick-nul", 'backtick X { printf "a\\\\0b" } echo never'),
     Case("more-withstdinas-N", "withstdinas -N X importas X X printf [%s] $X", stdin=b"a\n"),
     Case("more-withstdinas-nul", "withstdinas -D dflt X importas X X printf [%s] $X", stdin=b"a\0b"),
     Case("more-withstdinas-nul-i", "withstdinas -i X true", stdin=b"a\0b"),
@@ -402,5 +402,5 @@ ROOT_ONLY = [
 ]
 
 CORPUS = (SEED + REFERENCE + S6OVERLAY + EDGE + MORE + cmds.EXECLINEB + cmds.STRICT_COMMANDS
-          + cmds.BACKTICK + tools.ENVDIR + tools.IDS + tools.PORTABLE + tools.OVERLAY)
+          + cmds.BACKTICK + cmds.OPTIONS + tools.ENVDIR + tools.IDS + tools.PORTABLE + tools.OVERLAY)
 ROOT_ONLY = ROOT_ONLY + tools.ROOT_IDS + tools.ROOT_OVERLAY
