@@ -52,21 +52,43 @@ def test_with_contenv_shebang(tmp_path) -> None:
     assert p.stdout == b"HELLO=world\n"
 
 
+def _supervised(tmp_path):
+    """A lock on supervise/lock, as a running supervisor holds (s6_svc_ok's test)."""
+    import fcntl
+    (tmp_path / "supervise").mkdir()
+    fd = os.open(tmp_path / "supervise" / "lock", os.O_WRONLY | os.O_CREAT, 0o644)
+    fcntl.lockf(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def test_notifyoncheck_needs_supervisor(tmp_path) -> None:
+    r = ours("s6-notifyoncheck -3 1 true", tmp_path)
+    assert (r.returncode, r.stderr) == (100, b"s6-notifyoncheck: fatal: s6-supervise not running.\n")
+    (tmp_path / "supervise").mkdir()
+    (tmp_path / "supervise" / "lock").write_text("")       # present but nobody holds it
+    assert ours("s6-notifyoncheck -3 1 true", tmp_path).returncode == 100
+
+
 def test_notifyoncheck(tmp_path) -> None:
-    r = subprocess.run(ours_cmd() + ["-P", "-c", 's6-notifyoncheck -3 5 -s 0 -c "exit 0" sleep 0.5'],
-                       cwd=tmp_path, env={"PATH": BASE_PATH}, capture_output=True, timeout=20,
-                       pass_fds=(), stdin=subprocess.DEVNULL)
-    # fd 5 is not open: the notification write fails, the daemon still runs
-    assert r.returncode == 0
-    rd, wr = os.pipe()
+    lock = _supervised(tmp_path)
     try:
-        p = subprocess.Popen(ours_cmd() + ["-P", "-c", f"s6-notifyoncheck -3 {wr} -s 0 -w 10 -c "
-                                           '"eltest -e ready" sleep 1'],
-                             cwd=tmp_path, env={"PATH": BASE_PATH}, pass_fds=(wr,))
-        os.close(wr)
-        (tmp_path / "ready").write_text("")
-        assert os.read(rd, 10) == b"\n"
-        p.wait(timeout=10)
-        assert p.returncode == 0
+        r = subprocess.run(ours_cmd() + ["-P", "-c", 's6-notifyoncheck -3 5 -s 0 -c "exit 0" sleep 0.5'],
+                           cwd=tmp_path, env={"PATH": BASE_PATH}, capture_output=True, timeout=20,
+                           pass_fds=(), stdin=subprocess.DEVNULL)
+        assert r.returncode == 111            # fd 5 is not open: the sanity check fails
+        assert r.stderr == (b"s6-notifyoncheck: fatal: notification-fd sanity check failed: "
+                            b"Bad file descriptor\n")
+        rd, wr = os.pipe()
+        try:
+            p = subprocess.Popen(ours_cmd() + ["-P", "-c", f"s6-notifyoncheck -3 {wr} -s 0 -w 10 -c "
+                                               '"eltest -e ready" sleep 1'],
+                                 cwd=tmp_path, env={"PATH": BASE_PATH}, pass_fds=(wr,))
+            os.close(wr)
+            (tmp_path / "ready").write_text("")
+            assert os.read(rd, 10) == b"\n"
+            p.wait(timeout=10)
+            assert p.returncode == 0
+        finally:
+            os.close(rd)
     finally:
-        os.close(rd)
+        os.close(lock)
