@@ -49,3 +49,10 @@ def test_only_intended_syntax_errors() -> None:
         except ParseError:
             bad.add(case.id)
     assert bad == SYNTAX_ERRORS
+
+
+def test_readme_table_is_current() -> None:
+    from .el_coverage import table
+    from .el_harness import ROOT
+    text = (ROOT / "README.md").read_text()
+    assert table(CASES) in text, "README's execline table is stale: python3 -m tests.init.execline.el_coverage"
