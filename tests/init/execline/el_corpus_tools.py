@@ -210,7 +210,28 @@ PORTABLE = [pu(c) for c in [
     Case("pu-maxtime-exitcode", 's6-maximumtime 5000 sh -c "exit 200"'),
 ]]
 
+CONFD_LITERAL = ("#!/command/execlineb -P\nwith-contenv\ns6-envuidgid nginx\nmultisubstitute\n{\n"
+                 "import -u -D0 UID\nimport -u -D0 GID\nimport -u CONFD_PREFIX\n"
+                 "define CONFD_CHECK_CMD \"/usr/sbin/nginx -t -c {{ .src }}\"\n}\n"
+                 "confd --onetime --prefix=\"${CONFD_PREFIX}\" --tmpl-uid=\"${UID}\" "
+                 "--tmpl-gid=\"${GID}\" --tmpl-src=\"/etc/nginx/nginx.conf.tmpl\" "
+                 "--tmpl-dest=\"/etc/nginx/nginx.conf\" --tmpl-check-cmd=\"${CONFD_CHECK_CMD}\" etcd\n")
+CONFD_IMPORTAS = ("with-contenv\ns6-envuidgid -D 33:33 {user}\nmultisubstitute\n{{\n"
+                  "importas -u -D0 UID UID\nimportas -u -D0 GID GID\nimportas -u -D pfx CONFD_PREFIX CONFD_PREFIX\n"
+                  "define CONFD_CHECK_CMD \"/usr/sbin/nginx -t -c {{{{ .src }}}}\"\n}}\n"
+                  "printf [%s] --onetime --prefix=\"${{CONFD_PREFIX}}\" --tmpl-uid=\"${{UID}}\" "
+                  "--tmpl-gid=\"${{GID}}\" --tmpl-check-cmd=\"${{CONFD_CHECK_CMD}}\" etcd\n")
+
 OVERLAY = [ovl(c) for c in [
+    # the seed README's cont-init example, as printed (``import`` is gone from execline)
+    # and with importas, outside a container (no environment directory) and in one
+    Case("ovl-seed-confd-literal-outside", CONFD_LITERAL, as_file=True),
+    Case("ovl-seed-confd-literal-inside", CONFD_LITERAL, as_file=True, files={"ce/CONFD_PREFIX": "/x\n"}),
+    Case("ovl-seed-confd-importas-outside", CONFD_IMPORTAS.format(user="root"), as_file=True),
+    Case("ovl-seed-confd-importas-inside", CONFD_IMPORTAS.format(user="root"), as_file=True,
+         files={"ce/CONFD_PREFIX": "/etc/confd\n"}),
+    Case("ovl-seed-confd-importas-nouser", CONFD_IMPORTAS.format(user="nosuch-xyz"), as_file=True,
+         files={"ce/A": "1\n"}),
     Case("ovl-wc-absent", "with-contenv envdump"),
     Case("ovl-wc-empty-dir", "foreground { mkdir @TMP@/ce } with-contenv envdump", env={"JUNK": "1"}),
     Case("ovl-wc-partial", "with-contenv envdump", env={"JUNK": "1"},
