@@ -41,9 +41,13 @@ differential tests in tests/init/execline against Debian's programs)
   by ``.`` or a bracket as a line start (``.^`` selects a newline without
   REG_NEWLINE) is not copied, and a bad regex gets a generic message.
 * ``importas -S VAR`` (execline 2.9.6+) is accepted.
-* s6-notifyoncheck does not first check that s6-supervise runs the service.
-* s6-portable-utils texts (s6-mkdir -v, s6-maximumtime's timeout message...)
-  follow skarnet's documentation; Debian has no binary to compare with.
+* ``s6-seq`` with a step of 0 is a usage error (the real one loops forever).
+* s6-notifyoncheck's poller stops when the daemon it watches has gone (its
+  parent changed) instead of listening for s6-supervise's ``d`` event.
+
+The s6-portable-utils and s6-overlay's helper scripts are compared with
+skarnet's 2.3.1.2 release and s6-overlay 3.2.3.2 built from source, live
+or through the recordings of tests/init/execline (el_record).
 
 Process hygiene: every exec'd or spawned program gets default SIGPIPE/SIGXFSZ,
 an empty signal mask, only the fds meant for it, and not the ``LC_CTYPE``

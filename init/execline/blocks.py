@@ -17,15 +17,20 @@ def strictness(env: dict[str, str]) -> int:
     return int(v) if v.isascii() and v.isdigit() else 0
 
 
-def get_block(argv: list[str], start: int, prog: str, strict: int = 0,
-              number: int = 1) -> tuple[list[str], int]:
-    """Read the block starting at argv[start]; return (unquoted words, next index)."""
+def scan_block(argv: list[str], start: int, prog: str, strict: int = 0,
+               number: int = 1) -> tuple[list[str], int, bool]:
+    """execline's el_semicolon: (unquoted words, next index, whether the block ended).
+
+    Without an end the words run to the end of argv: commands with a block-less
+    form (wait) take them as their arguments; under EXECLINE_STRICT every
+    unquoted word is reported as it is met (warning at 1, fatal at 2).
+    """
     out: list[str] = []
     i, n = start, len(argv)
     while i < n:
         word = argv[i]
         if word == "":
-            return out, i + 1
+            return out, i + 1, True
         if word[0] == " ":
             out.append(word[1:])
         else:
@@ -36,7 +41,20 @@ def get_block(argv: list[str], start: int, prog: str, strict: int = 0,
                 warn(prog, text)
             out.append(word)
         i += 1
-    raise fatal(prog, 100, "unterminated block")
+    return out, i, False
+
+
+def get_block(argv: list[str], start: int, prog: str, strict: int = 0,
+              number: int = 1, what: str = "unterminated block") -> tuple[list[str], int]:
+    """Read the block starting at argv[start]; return (unquoted words, next index).
+
+    A block without its end dies ``PROG: fatal: WHAT`` (100): the commands
+    with several blocks name which one (``unterminated then block``).
+    """
+    out, i, ended = scan_block(argv, start, prog, strict, number)
+    if not ended:
+        raise fatal(prog, 100, what)
+    return out, i
 
 
 def quote_block(words: list[str]) -> list[str]:
@@ -44,4 +62,4 @@ def quote_block(words: list[str]) -> list[str]:
     return [" " + w for w in words] + [""]
 
 
-__all__ = ["Exit", "get_block", "quote_block", "strictness"]
+__all__ = ["Exit", "get_block", "quote_block", "scan_block", "strictness"]

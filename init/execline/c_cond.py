@@ -70,8 +70,10 @@ def ifelse(ctx: Context, argv: list[str]) -> list[str]:
     text = "ifelse [ -n ] [ -X ] { command-if } { command-then... } command-else..."
     flags, i = _two_or_three(ctx, argv, "ifelse", text, "nX")
     strict = strictness(ctx.env)
-    test, i = get_block(argv, i, "ifelse", strict, 1)
-    then, i = get_block(argv, i, "ifelse", strict, 2)
+    test, i = get_block(argv, i, "ifelse", strict, 1, "unterminated if block")
+    if i >= len(argv):
+        raise fatal("ifelse", 100, "then block required")
+    then, i = get_block(argv, i, "ifelse", strict, 2, "unterminated then block")
     ok, _ = run_test(ctx, test, "X" in flags)
     return then if ok != ("n" in flags) else argv[i:]
 
@@ -80,8 +82,10 @@ def ifte(ctx: Context, argv: list[str]) -> list[str]:
     text = "ifte [ -X ] [ -n ] { command-then... } { command-else... } command-if..."
     flags, i = _two_or_three(ctx, argv, "ifte", text, "nX")
     strict = strictness(ctx.env)
-    then, i = get_block(argv, i, "ifte", strict, 1)
-    other, i = get_block(argv, i, "ifte", strict, 2)
+    then, i = get_block(argv, i, "ifte", strict, 1, "unterminated then block")
+    if i >= len(argv):
+        raise fatal("ifte", 100, "else block required")
+    other, i = get_block(argv, i, "ifte", strict, 2, "unterminated else block")
     ok, _ = run_test(ctx, argv[i:], "X" in flags)
     return then if ok != ("n" in flags) else other
 
@@ -91,9 +95,11 @@ def ifthenelse(ctx: Context, argv: list[str]) -> list[str]:
             "{ command-else... } [ remainder... ]")
     flags, i = _two_or_three(ctx, argv, "ifthenelse", text, "Xs")
     strict = strictness(ctx.env)
-    test, i = get_block(argv, i, "ifthenelse", strict, 1)
-    then, i = get_block(argv, i, "ifthenelse", strict, 2)
-    other, i = get_block(argv, i, "ifthenelse", strict, 3)
+    test, i = get_block(argv, i, "ifthenelse", strict, 1, "unterminated if block")
+    if i >= len(argv):
+        raise fatal("ifthenelse", 100, "then block required")
+    then, i = get_block(argv, i, "ifthenelse", strict, 2, "unterminated then block")
+    other, i = get_block(argv, i, "ifthenelse", strict, 3, "unterminated else block")
     ok, _ = run_test(ctx, test, "X" in flags)
     chosen = then if ok else other
     if "s" in flags:

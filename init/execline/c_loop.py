@@ -13,7 +13,7 @@ import os
 
 from . import proc
 from .blocks import get_block, strictness
-from .errors import Exit, usage
+from .errors import Exit, fatal, usage
 from .options import OptionError, getopt, uint
 from .runtime import Context, must_spawn
 
@@ -38,12 +38,14 @@ class Loop:
         self.chomp, self.crunch, self.delims = True, False, "\n"
         self.pids: list[int] = []
         self.failed = False
+        self.flags: set[str] = set()
 
     def options(self, argv: list[str], spec: str) -> int:
         try:
             opts, i = getopt(argv, spec)
         except OptionError:
             raise usage(self.prog, self.text) from None
+        self.flags = {c for c, _ in opts}
         for c, a in opts:
             if c in "Ee":
                 self.auto = c == "E"
@@ -51,10 +53,11 @@ class Loop:
                 self.parallel = True
             elif c in "ox":
                 self.breaking = c == "x"
-                try:
-                    self.codes = {int(x) for x in a.split(",")} if a else set()
-                except ValueError:
-                    raise usage(self.prog, self.text) from None
+                from .s6_ids import scan_list
+                codes, used = scan_list(a, 256)
+                if not used:
+                    raise usage(self.prog, self.text)
+                self.codes = {v & 0xFFFF for v in codes}
             elif c in "Nn":
                 self.chomp = c == "n"
             elif c in "Cc":
@@ -122,10 +125,10 @@ class Loop:
 def forx(ctx: Context, argv: list[str]) -> list[str]:
     loop = Loop(ctx, "forx", FORX_USAGE)
     i = loop.options(argv, "Eepo:x:")
-    if i >= len(argv):
-        raise usage("forx", FORX_USAGE)
-    var = argv[i]
+    var = _var("forx", FORX_USAGE, argv, i)
     values, i = get_block(argv, i + 1, "forx", strictness(ctx.env))
+    if not values or i >= len(argv):
+        raise Exit(0)
     for v in values:
         loop.iterate(var, v, argv[i:])
     loop.finish()
@@ -135,9 +138,8 @@ def forx(ctx: Context, argv: list[str]) -> list[str]:
 def forstdin(ctx: Context, argv: list[str]) -> list[str]:
     loop = Loop(ctx, "forstdin", FORSTDIN_USAGE)
     i = loop.options(argv, "Eepo:x:NnCc0d:")
-    if i >= len(argv):
-        raise usage("forstdin", FORSTDIN_USAGE)
-    seen = loop.records(0, argv[i], argv[i + 1:])
+    var = _var("forstdin", FORSTDIN_USAGE, argv, i)
+    seen = loop.records(0, var, argv[i + 1:])
     loop.finish()
     raise Exit(0 if seen else 1)
 
@@ -145,9 +147,11 @@ def forstdin(ctx: Context, argv: list[str]) -> list[str]:
 def forbacktickx(ctx: Context, argv: list[str]) -> list[str]:
     loop = Loop(ctx, "forbacktickx", FORBACKTICKX_USAGE)
     i = loop.options(argv, "Eepo:x:NnCc0d:")
-    if i >= len(argv):
+    if len(argv) - i < 2 or not argv[i]:
         raise usage("forbacktickx", FORBACKTICKX_USAGE)
     var = argv[i]
+    if argv[i + 1] == "":
+        raise fatal("forbacktickx", 100, "empty block")
     gen, i = get_block(argv, i + 1, "forbacktickx", strictness(ctx.env))
     r, w = os.pipe()
     saved = ctx.prog
@@ -165,16 +169,31 @@ def forbacktickx(ctx: Context, argv: list[str]) -> list[str]:
     raise Exit(0 if seen else 1)
 
 
+def _var(prog: str, text: str, argv: list[str], i: int) -> str:
+    """The loop variable: at least it and one more word, a valid name."""
+    if len(argv) - i < 2:
+        raise usage(prog, text)
+    var = argv[i]
+    if not var or "=" in var:
+        raise fatal(prog, 100, "invalid variable name")
+    return var
+
+
 def loopwhilex(ctx: Context, argv: list[str]) -> list[str]:
+    """Run prog while its code is an -o one (default 0), or is not an -x
+    one; -n turns the test around."""
     loop = Loop(ctx, "loopwhilex", LOOPWHILEX_USAGE)
     i = loop.options(argv, "no:x:")
     if i >= len(argv):
         raise usage("loopwhilex", LOOPWHILEX_USAGE)
+    negate = "n" in loop.flags
     if loop.codes is None:
-        loop.codes, loop.breaking = {0}, False
+        loop.codes = {0}
+    elif loop.breaking:
+        negate = not negate
     while True:
         code = proc.approx(proc.wait_pid(must_spawn(ctx, argv[i:])))
-        if loop._stop(code):
+        if negate == (code in loop.codes):
             raise Exit(code)
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import os
 
 from . import posenv
-from .blocks import get_block
-from .errors import Exit, fatal, usage
+from .blocks import strictness
+from .errors import Exit, fatal, usage, warn
 from .options import OptionError, getopt, uint
 from .runtime import Context
 
@@ -53,12 +53,7 @@ def elgetopt(ctx: Context, argv: list[str]) -> list[str]:
     spec = argv[i]
     frame = _frame(ctx, "elgetopt")
     name, args = frame[0], frame[1:]
-    try:
-        found, k = getopt(args, spec, 0)
-    except OptionError as e:
-        c = str(e)
-        what = "option requires an argument" if c in spec and c != ":" else "illegal option"
-        raise fatal_plain(name, what) from None
+    found, k = script_options(name, args, spec)
     env = posenv.push(ctx.env, posenv.is_elgetopt)
     for c, a in found:
         env["ELGETOPT_" + c] = a if spec.find(c) + 1 < len(spec) and spec[spec.find(c) + 1] == ":" \
@@ -69,6 +64,20 @@ def elgetopt(ctx: Context, argv: list[str]) -> list[str]:
     return argv[i + 1:]
 
 
+def script_options(name: str, args: list[str], spec: str) -> tuple[list[tuple[str, str]], int]:
+    """elgetopt's parse of a script's arguments: ([(letter, arg)], index of the rest).
+
+    Errors are getopt's, under the script's name: ``NAME: illegal option``
+    or ``NAME: option requires an argument``, exit 1 (raised as Exit).
+    """
+    try:
+        return getopt(args, spec, 0)
+    except OptionError as e:
+        c = str(e)
+        what = "option requires an argument" if c in spec and c != ":" else "illegal option"
+        raise fatal_plain(name, what) from None
+
+
 def fatal_plain(name: str, text: str) -> Exit:
     """``NAME: TEXT`` (elgetopt reports like getopt, under the script's name)."""
     os.write(2, os.fsencode(f"{name}: {text}\n"))
@@ -76,6 +85,12 @@ def fatal_plain(name: str, text: str) -> Exit:
 
 
 def shift(ctx: Context, argv: list[str]) -> list[str]:
+    """Shift the frame by -n arguments (default 1) then -b blocks of it.
+
+    Past the end, the shift stops at ``$#``: silently, with a warning under
+    EXECLINE_STRICT=1, fatal (100) from 2.  A hole in the frame (``$k``
+    unset) stays a hole after the shift.
+    """
     text = "shift [ -n arg# ] [ -b block# ] prog..."
     try:
         opts, i = getopt(argv, "n:b:")
@@ -90,16 +105,52 @@ def shift(ctx: Context, argv: list[str]) -> list[str]:
             nargs = v
         else:
             nblocks = v
-    frame = _frame(ctx, "shift", check=False)
-    args = frame[1:]
-    m = min(nargs, len(args))
-    for _ in range(nblocks):
-        try:
-            _, m = get_block(args, m, "shift")
-        except Exit:
-            raise
-    _set_args(ctx.env, len(args), args[m:])
+    if i >= len(argv):
+        raise usage("shift", text)
+    env, strict = ctx.env, strictness(ctx.env)
+    sharp = _sharp(env, "shift")
+    if nargs > sharp:
+        if strict:
+            msg = f"unable to shift {nargs} arguments: got {sharp}"
+            if strict >= 2:
+                raise fatal("shift", 100, ": " + msg)  # sic: execline 2.9.3 prints ": unable"
+            warn("shift", msg)
+        nargs = sharp
+    for b in range(nblocks):
+        base = nargs
+        while True:
+            nargs += 1
+            if nargs > sharp:
+                raise fatal("shift", 100, f"unable to shift block {b}: too few arguments ({nargs})")
+            word = env.get(str(nargs))
+            if word is None:
+                raise fatal("shift", 100, f"{nargs} not set")
+            if word == "":
+                break
+            if word[0] != " " and strict:
+                msg = f"unquoted positional {word} at block {b} position {nargs - base}"
+                if strict >= 2:
+                    raise fatal("shift", 100, msg)
+                warn("shift", msg)
+    moved = {k: env.get(str(k + nargs)) for k in range(1, sharp - nargs + 1)}
+    env["#"] = str(sharp - nargs)
+    for k in range(1, sharp + 1):
+        v = moved.get(k)
+        if v is None:
+            env.pop(str(k), None)
+        else:
+            env[str(k)] = v
     return argv[i:]
+
+
+def _sharp(env: dict[str, str], prog: str) -> int:
+    n = env.get("#")
+    if n is None:
+        raise fatal(prog, 100, "# not set")
+    v = uint(n)
+    if v is None:
+        raise fatal(prog, 100, "invalid $#")
+    return v
 
 
 def dollarat(ctx: Context, argv: list[str]) -> list[str]:

@@ -8,8 +8,8 @@ block and applies all of them in one parallel pass.
 from __future__ import annotations
 
 from . import posenv
-from .blocks import get_block, strictness
-from .errors import fatal, usage
+from .blocks import scan_block, strictness
+from .errors import fatal, usage, warn
 from .options import OptionError, getopt, uint
 from .runtime import Context
 from .subst import DEFAULT_DELIMS, NetstringError, substitute, transform
@@ -115,12 +115,14 @@ def importas(ctx: Context, argv: list[str]) -> list[str]:
 
 def _multidefine(ctx: Context, argv: list[str], i: int, table: dict, prog: str) -> int:
     o, i = _parse(argv, i, "0rNnCcd:")
-    if i >= len(argv):
+    if len(argv) - i < 2:
         raise OptionError("multidefine")
     value = argv[i]
-    names, i = get_block(argv, i + 1, prog, strictness(ctx.env))
+    names, i, ended = scan_block(argv, i + 1, prog, strictness(ctx.env))
     if not names:
         raise fatal(prog, 100, "empty block")
+    if not ended:
+        raise OptionError("multidefine")
     o.split = True
     words = _words(prog, value, o)
     for k, name in enumerate(names):
@@ -147,7 +149,15 @@ def multidefine(ctx: Context, argv: list[str]) -> list[str]:
 
 def positional_values(ctx: Context, prog: str, sharp: int) -> dict[str, list[str]]:
     """The table elgetpositionals substitutes, from the environment frame."""
-    frame = posenv.read_frame(ctx.env, prog)
+    n = uint(ctx.env.get("#", ""))
+    frame = posenv.read_frame(ctx.env, prog) if n is not None else None
+    if n is not None and n < sharp:
+        strict = strictness(ctx.env)
+        if strict:
+            msg = f"too few arguments: expected at least {sharp} but got {n}"
+            if strict > 1:
+                raise fatal(prog, 100, msg)
+            warn(prog, msg)
     if frame is None:
         raise fatal(prog, 111, "bad substitution key")
     args = frame[1:]

@@ -13,7 +13,7 @@ import os
 import signal
 
 from . import proc
-from .blocks import get_block, strictness
+from .blocks import get_block, scan_block, strictness
 from .errors import Exit, fatal, usage
 from .options import OptionError, getopt
 from .runtime import Context, must_spawn
@@ -41,10 +41,16 @@ def trap(ctx: Context, argv: list[str]) -> list[str]:
         opts, i = getopt(argv, "x")
     except OptionError:
         raise usage("trap", USAGE) from None
+    if i >= len(argv):
+        raise usage("trap", USAGE)
     strict = strictness(ctx.env)
-    block, i = get_block(argv, i, "trap", strict)
+    block, i, ended = scan_block(argv, i, "trap", strict)
     if not block:
         raise fatal("trap", 100, "empty block")
+    if not ended:
+        raise fatal("trap", 100, "unterminated block")
+    if i >= len(argv):
+        raise usage("trap", USAGE)
     handlers: dict[int | str, list[str]] = {}
     j = 0
     while j < len(block):

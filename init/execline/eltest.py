@@ -134,7 +134,7 @@ def _unary(op: str, a: str, env: dict[str, str]) -> bool:
         "p": stat.S_ISFIFO(m), "S": stat.S_ISSOCK(m), "s": st.st_size > 0,
         "u": bool(m & stat.S_ISUID), "g": bool(m & stat.S_ISGID), "k": bool(m & stat.S_ISVTX),
         "O": st.st_uid == os.geteuid(), "U": st.st_uid == os.geteuid(),
-        "G": st.st_gid == os.getegid(), "N": st.st_mtime > st.st_atime,
+        "G": st.st_gid == os.getegid(), "N": int(st.st_mtime) > int(st.st_atime),
     }[op]
 
 

@@ -47,13 +47,10 @@ def build(argv: list[str], env: dict[str, str]) -> list[str]:
         opts, i = getopt(argv, "qwWpPS:s:c:", 0)
     except OptionError:
         raise usage(PROG, USAGE) from None
-    mode, nmin, script = "", 0, None
+    mode, nmin, script, strict = "", 0, None, None
     for c, arg in opts:
         if c in "qwW":
-            if c == "q":
-                env.pop("EXECLINE_STRICT", None)
-            else:
-                env["EXECLINE_STRICT"] = "1" if c == "w" else "2"
+            strict = "qwW".index(c)
         elif c in "Ss":
             n = uint(arg)
             if n is None:
@@ -68,25 +65,22 @@ def build(argv: list[str], env: dict[str, str]) -> list[str]:
         if not rest:
             raise usage(PROG, USAGE)
         name, rest = rest[0], rest[1:]
-        try:
-            with open(name, "rb") as f:
-                text = os.fsdecode(f.read())
-        except OSError as e:
-            raise syserr(PROG, f"unable to open {name} for reading", e) from None
+        text = read_script(name)
     else:
         name, text = PROG, script
     try:
         words = parse(text)
     except ParseError as e:
         raise fatal(PROG, 100, str(e)) from None
+    if not words:
+        raise Exit(0)
+    strict = strictness(env, strict)
     if mode in ("S", "s"):
-        if len(rest) < nmin:
-            strict = env.get("EXECLINE_STRICT")
+        if strict and len(rest) < nmin:
             msg = f"too few arguments: expecting at least {nmin} but got {len(rest)}"
-            if strict is not None and strict.isdigit() and int(strict) >= 2:
+            if strict > 1:
                 raise fatal(PROG, 100, msg)
-            if strict != "0":
-                warn(PROG, msg)
+            warn(PROG, msg)
         from .subst import substitute
         return substitute(words, positional_table(name, rest, nmin, mode == "s"))
     if mode != "P":
@@ -97,6 +91,52 @@ def build(argv: list[str], env: dict[str, str]) -> list[str]:
             env.update(pushed)
         posenv.set_frame(env, name, rest)
     return words
+
+
+def strictness(env: dict[str, str], forced: int | None) -> int:
+    """The strictness execlineb works with, EXECLINE_STRICT set for the commands.
+
+    -q/-w/-W set (or, for 0, unset) the variable; otherwise an invalid value
+    is unset with a warning.  Unset or invalid counts as -1: execlineb's own
+    check warns then, as the real one does.
+    """
+    if forced is not None:
+        if forced:
+            env["EXECLINE_STRICT"] = str(forced)
+        else:
+            env.pop("EXECLINE_STRICT", None)
+        return forced
+    value = env.get("EXECLINE_STRICT")
+    if value is None:
+        return -1
+    n = uint(value)
+    if n is None:
+        warn(PROG, "invalid EXECLINE_STRICT value, unsetting it")
+        del env["EXECLINE_STRICT"]
+        return -1
+    return n
+
+
+def read_script(name: str) -> str:
+    """The script file's text; a NUL byte ends it, as execline's reader does."""
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError as e:
+        raise syserr(PROG, f"unable to open {name} for reading", e) from None
+    chunks = []
+    try:
+        while True:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            if b"\0" in chunk:
+                break
+    except OSError as e:
+        raise syserr(PROG, "unable to parse script", e) from None
+    finally:
+        os.close(fd)
+    return os.fsdecode(b"".join(chunks))
 
 
 def main(argv: list[str]) -> None:

@@ -3,8 +3,10 @@
 Pure logic, no I/O.  The rules were pinned against execline 2.9.3.0
 (supervision.md §11.2 and the differential tests):
 
-* words are separated by C whitespace (space, \\t, \\n, \\r, \\v, \\f); newlines
-  do not end commands: the whole script is one command line;
+* words are separated by spaces and every ASCII control character (\\x01 to
+  \\x1f: tabs, newlines, \\r...); newlines do not end commands: the whole
+  script is one command line; a NUL byte ends the script, as the end of the
+  text does (execline's reader knows no other end);
 * ``#`` starts a comment only as the first character of an unquoted word;
 * ``\\`` escapes the next character (outside quotes too); a backslash that
   starts a word and is followed by a newline or the end of the script is
@@ -12,15 +14,16 @@ Pure logic, no I/O.  The rules were pinned against execline 2.9.3.0
 * ``"..."`` may be glued to other text and may be empty; inside it ``\\a \\b
   \\t \\n \\v \\f \\r``, ``\\0xHH`` (1-2 hex digits), ``\\0ooo`` (1-3 octal
   digits) and ``\\ddd`` (1-3 decimal digits, first not 0) are recognised; a
-  numeric escape worth 0 or more than 255 is an error; backslash-newline
-  disappears;
+  numeric escape worth 0 or more than 255 is an error, one from 128 up is
+  that raw byte (carried as a surrogate escape, so os.fsencode gives it
+  back); backslash-newline disappears;
 * a word that is exactly an unquoted ``{`` opens a block and disappears, an
   unquoted ``}`` closes it and becomes the empty word; every word is prefixed
   with one space per open block (execline's block quoting).
 """
 from __future__ import annotations
 
-WHITESPACE = " \t\n\r\v\f"
+WHITESPACE = "".join(map(chr, range(1, 33)))
 _SIMPLE = {"a": "\a", "b": "\b", "t": "\t", "n": "\n", "v": "\v", "f": "\f", "r": "\r"}
 _HEX = "0123456789abcdefABCDEF"
 _OCT = "01234567"
@@ -54,7 +57,12 @@ def _numeric(text: str, i: int, n: int) -> tuple[str, int]:
     value = int(text[start:i], base)
     if value == 0 or value > 255:
         raise ParseError("syntax error")
-    return chr(value), i
+    return byte_char(value), i
+
+
+def byte_char(value: int) -> str:
+    """The str standing for one byte: ASCII as itself, 128-255 surrogate-escaped."""
+    return chr(value) if value < 128 else chr(0xDC00 + value)
 
 
 def _quoted(text: str, i: int, n: int, out: list[str]) -> int:
@@ -148,6 +156,7 @@ def parse(text: str) -> list[str]:
     """
     argv: list[str] = []
     level = 0
+    text = text.split("\0", 1)[0]
     toks = words(text)
     for tok in toks:
         if tok is _OPEN:

@@ -44,8 +44,16 @@ def getopt(argv: list[str], spec: str, start: int = 1) -> tuple[list[tuple[str, 
     return opts, i
 
 
-def uint(text: str) -> int | None:
-    """A decimal unsigned integer, or None (skalibs' uint0_scan on a full word)."""
+UINT_MAX = 0xFFFFFFFF
+
+
+def uint(text: str, limit: int = UINT_MAX) -> int | None:
+    """A decimal unsigned integer, or None (skalibs' uint0_scan on a full word).
+
+    Like uint0_scan, a value past ``limit`` (an unsigned int's range by
+    default) is an error, not a huge number.
+    """
     if text and text.isascii() and text.isdigit():
-        return int(text)
+        v = int(text)
+        return v if v <= limit else None
     return None

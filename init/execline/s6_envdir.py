@@ -10,6 +10,7 @@ empties the environment but PATH and loads the container environment with
 """
 from __future__ import annotations
 
+import errno
 import os
 import re
 
@@ -21,44 +22,75 @@ USAGE = "s6-envdir [ -I | -i ] [ -n ] [ -f ] [ -L ] [ -c nullchar ] dir prog..."
 CONTAINER_ENV = "/run/s6/container_environment"
 
 
+CLAMP = 4095
+_BLANKS = b" \t\r"
+
+
 def value_of(data: bytes, whole: bool, nochomp: bool, nullis: str, clamp: bool) -> str | None:
-    """The value an envdir file gives (None: unset the variable)."""
+    """The value an envdir file gives (None: unset the variable).
+
+    data is what was read: at most CLAMP bytes without -L.  Without -f the
+    value is the first line, trailing blanks (space, tab, CR) removed unless
+    -n.  With -L and without -f, a first line that has no newline gives the
+    empty value unless -n: s6's own rule, kept.
+    """
     if not data:
         return None
-    if clamp:
-        data = data[:4096]
     if whole:
         if not nochomp and data.endswith(b"\n"):
             data = data[:-1]
     else:
-        data = data.split(b"\n", 1)[0]
-        if not nochomp:
-            data = data.rstrip(b" \t")
+        line, nl, _ = data.partition(b"\n")
+        if not clamp and not nl and not nochomp:
+            line = b""
+        elif not nochomp:
+            line = line.rstrip(_BLANKS)
+        data = line
     text = os.fsdecode(data)
     return text.replace("\0", nullis) if "\0" in text else text
 
 
+def _read(path: str, clamp: bool, whole: bool) -> bytes:
+    """The bytes s6-envdir looks at: CLAMP at most, or (-L) the file / first line."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise OSError(errno.EIDRM, os.strerror(errno.EIDRM)) from None
+    try:
+        chunks, size = [], 0
+        while True:
+            chunk = os.read(fd, CLAMP - size if clamp else 65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if clamp and size >= CLAMP:
+                break
+            if not clamp and not whole and b"\n" in chunk:
+                break
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def load(env: dict[str, str], path: str, whole: bool = False, nochomp: bool = False,
          nullis: str = "\n", clamp: bool = True) -> None:
-    """Apply the envdir at path to env (OSError on failure)."""
+    """Apply the envdir at path to env (OSError on failure; nothing applied then).
+
+    A file that vanishes between the listing and its opening (or a dangling
+    symlink) fails with EIDRM, as skalibs reports it.
+    """
+    if nullis == "\0":
+        raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
     with os.scandir(path) as it:
         names = [e.name for e in it]
+    changes: list[tuple[str, str | None]] = []
     for name in names:
         if name.startswith(".") or "=" in name:
             continue
-        fd = os.open(os.path.join(path, name), os.O_RDONLY)
-        try:
-            chunks = []
-            while True:
-                chunk = os.read(fd, 65536)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                if clamp and sum(map(len, chunks)) >= 4096:
-                    break
-        finally:
-            os.close(fd)
-        value = value_of(b"".join(chunks), whole, nochomp, nullis, clamp)
+        data = _read(os.path.join(path, name), clamp, whole)
+        changes.append((name, value_of(data, whole, nochomp, nullis, clamp)))
+    for name, value in changes:
         if value is None:
             env.pop(name, None)
         else:
@@ -82,7 +114,7 @@ def envdir(ctx: Context, argv: list[str]) -> list[str]:
         elif c == "L":
             clamp = False
         else:
-            nullis = a[:1] or "\0"
+            nullis = a[:1] or "\0"  # -c "": an invalid NUL, as in C
     if len(argv) - i < 2:
         raise usage("s6-envdir", USAGE)
     path = argv[i]

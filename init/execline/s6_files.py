@@ -1,55 +1,92 @@
 """s6-portable-utils that change files: s6-mkdir, s6-chown, s6-chmod, s6-rmrf,
-s6-ln, s6-mkfifo (after skarnet's documentation; Debian has no package).
+s6-ln, s6-mkfifo (checked against the 2.3.1.2 release s6-overlay ships).
 
 They exit (0 on success, 100 usage, 111 system error); none chain-loads.
+Where the real ones carry on after a failure they do too: s6-mkdir warns
+and tries the next directory (exit 111), s6-ln warns and counts failed
+links (exit status = how many).
 """
 from __future__ import annotations
 
 import os
 import shutil
 
-from .errors import Exit, syserr, usage
+from .errors import Exit, fatal, strerror, syserr, usage, warn
 from .options import OptionError, getopt, uint
 from .runtime import Context
 
 
-def _mode(prog: str, text: str, arg: str) -> int:
+def octal_prefix(arg: str) -> int | None:
+    """skalibs' uint_oscan: the octal digits a word starts with (None if none)."""
+    n = 0
+    while n < len(arg) and arg[n] in "01234567":
+        n += 1
+    return int(arg[:n], 8) if n else None
+
+
+def _octal(prog: str, text: str, arg: str) -> int:
     if not arg or any(c not in "01234567" for c in arg):
         raise usage(prog, text)
-    return int(arg, 8) & 0o7777
+    return int(arg, 8)
+
+
+def _mkdir_one(path: str, mode: int, verbose: bool, strict: bool) -> int:
+    try:
+        os.mkdir(path, mode)
+    except OSError as e:
+        if strict or e.errno != 17:
+            warn("s6-mkdir", f"unable to mkdir {path}: {strerror(e)}")
+            return 111
+        return 0
+    if verbose:
+        os.write(2, os.fsencode(f"s6-mkdir: created directory {path}\n"))
+    return 0
 
 
 def mkdir(ctx: Context, argv: list[str]) -> list[str]:
-    text = "s6-mkdir [ -p ] [ -v ] [ -m mode ] dir..."
+    """-p makes every prefix ending before a ``/`` (an existing one is fine);
+    -m applies to all of them and sets the umask to 0."""
+    text = "s6-mkdir [ -p ] [ -v ] [ -m mode ] dir"
     try:
         opts, i = getopt(argv, "pvm:")
     except OptionError:
         raise usage("s6-mkdir", text) from None
     parents = verbose = False
-    mode = None
+    mode = 0o777
     for c, a in opts:
         if c == "p":
             parents = True
         elif c == "v":
             verbose = True
         else:
-            mode = _mode("s6-mkdir", text, a)
+            m = octal_prefix(a)
+            if m is None:
+                raise usage("s6-mkdir", text)
+            mode = m & 0xFFFFFFFF
+            os.umask(0)
+    code = 0
     for d in argv[i:]:
-        try:
-            if parents:
-                parent = os.path.dirname(d.rstrip("/"))
-                if parent and not os.path.isdir(parent):
-                    os.makedirs(parent, exist_ok=True)
-                if os.path.isdir(d):
-                    continue
-            os.mkdir(d, 0o777)
-            if mode is not None:
-                os.chmod(d, mode)
-        except OSError as e:
-            raise syserr("s6-mkdir", f"unable to mkdir {d}", e) from None
-        if verbose:
-            os.write(2, os.fsencode(f"s6-mkdir: created directory {d}\n"))
-    raise Exit(0)
+        if not parents:
+            code |= _mkdir_one(d, mode, verbose, True)
+            continue
+        e = 0
+        for k in range(1, len(d)):
+            if d[k] == "/":
+                e = _mkdir_one(d[:k], mode, verbose, False)
+                if e:
+                    break
+        code |= e or _mkdir_one(d, mode, verbose, False)
+    raise Exit(code)
+
+
+def _env_id(env: dict[str, str], var: str) -> int:
+    text = env.get(var)
+    if text is None:
+        raise fatal("s6-chown", 100, f"{var} not set")
+    v = uint(text)
+    if v is None:
+        raise fatal("s6-chown", 100, f"invalid ${var}")
+    return v
 
 
 def chown(ctx: Context, argv: list[str]) -> list[str]:
@@ -61,10 +98,7 @@ def chown(ctx: Context, argv: list[str]) -> list[str]:
     uid = gid = -1
     for c, a in opts:
         if c == "U":
-            u, g = uint(ctx.env.get("UID", "")), uint(ctx.env.get("GID", ""))
-            if u is None or g is None:
-                raise usage("s6-chown", text)
-            uid, gid = u, g
+            uid, gid = _env_id(ctx.env, "UID"), _env_id(ctx.env, "GID")
         else:
             v = uint(a)
             if v is None:
@@ -86,75 +120,133 @@ def chmod(ctx: Context, argv: list[str]) -> list[str]:
     text = "s6-chmod mode file"
     if len(argv) < 3:
         raise usage("s6-chmod", text)
-    mode = _mode("s6-chmod", text, argv[1])
+    mode = _octal("s6-chmod", text, argv[1]) & 0o7777
     try:
         os.chmod(argv[2], mode)
     except OSError as e:
-        raise syserr("s6-chmod", f"unable to chmod {argv[2]}", e) from None
+        raise syserr("s6-chmod", f"unable to change mode of {argv[2]}", e) from None
     raise Exit(0)
 
 
 def rmrf(ctx: Context, argv: list[str]) -> list[str]:
+    """Remove each argument, recursively; a missing one is fine.  (The real
+    one names its first argument whichever one failed: so do we.)"""
     if len(argv) < 2:
-        raise usage("s6-rmrf", "s6-rmrf file")
-    path = argv[1]
-    try:
-        if os.path.isdir(path) and not os.path.islink(path):
-            shutil.rmtree(path)
-        else:
-            os.unlink(path)
-    except FileNotFoundError:
-        pass
-    except OSError as e:
-        raise syserr("s6-rmrf", f"unable to remove {path}", e) from None
+        raise usage("s6-rmrf", "s6-rmrf file ...")
+    for path in argv[1:]:
+        try:
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path)
+            else:
+                os.unlink(path)
+        except FileNotFoundError:
+            pass
+        except OSError as e:
+            raise syserr("s6-rmrf", f"unable to remove {argv[1]}", e) from None
     raise Exit(0)
 
 
 def ln(ctx: Context, argv: list[str]) -> list[str]:
-    text = "s6-ln [ -n ] [ -s ] [ -f ] [ -L | -P ] src... dest"
+    """Hard links do not follow a symlink source unless -L; -s wins over
+    -L/-P; -f replaces an existing dest atomically (a temporary then rename)."""
+    text = "s6-ln [ -n ] [ -s ] [ -f ] [ -L ] [ -P ] src... dest"
     try:
         opts, i = getopt(argv, "nsfLP")
     except OptionError:
         raise usage("s6-ln", text) from None
-    flags = {c for c, _ in opts}
+    kind, force, nodir = "link", False, False
+    for c, _ in opts:
+        if c == "n":
+            nodir = True
+        elif c == "s":
+            kind = "symlink"
+        elif c == "f":
+            force = True
+        elif kind != "symlink":
+            kind = "follow" if c == "L" else "nofollow"
     args = argv[i:]
     if len(args) < 2:
         raise usage("s6-ln", text)
-    *sources, target = args
-    is_dir = os.path.isdir(target) and not ("n" in flags and os.path.islink(target))
-    if len(sources) > 1 and not is_dir:
-        raise syserr("s6-ln", f"unable to use {target} as a directory", OSError(20, ""))
-    for src in sources:
-        dest = os.path.join(target, os.path.basename(src.rstrip("/"))) if is_dir else target
-        try:
-            _link(src, dest, "s" in flags, "f" in flags, "L" in flags)
-        except OSError as e:
-            raise syserr("s6-ln", f"unable to link {src} to {dest}", e) from None
-    raise Exit(0)
+    if len(args) > 2:
+        *sources, target = args
+        errors = sum(_ln_one(s, f"{target}/{_basename(s)}", kind, force) for s in sources)
+        raise Exit(errors)
+    src, dest = args
+    try:
+        st = os.lstat(dest) if nodir else os.stat(dest)
+    except OSError as e:
+        if e.errno != 2:
+            raise syserr("s6-ln", f"unable to stat {dest}", e) from None
+        raise Exit(_ln_one(src, dest, kind, force)) from None
+    if (st.st_mode & 0o170000) == 0o040000:
+        dest = f"{dest}/{_basename(src)}"
+    raise Exit(_ln_one(src, dest, kind, force))
 
 
-def _link(src: str, dest: str, symbolic: bool, force: bool, follow: bool) -> None:
-    make = os.symlink if symbolic else (lambda s, d: os.link(s, d, follow_symlinks=follow))
-    if not force:
-        make(src, dest)
-        return
-    tmp = f"{dest}.s6-ln.{os.getpid()}"
-    make(src, tmp)
-    os.replace(tmp, dest)
+def _basename(path: str) -> str:
+    """skalibs' sabasename: the last component (``/`` for a root path, ``.`` if empty)."""
+    stripped = path.rstrip("/")
+    if not stripped:
+        return "/" if path else "."
+    return stripped.rpartition("/")[2]
+
+
+def _make(src: str, dest: str, kind: str) -> None:
+    if kind == "symlink":
+        os.symlink(src, dest)
+    elif kind == "follow":  # linkat(AT_SYMLINK_FOLLOW): the file a symlink src names
+        os.link(os.path.realpath(src) if os.path.islink(src) else src, dest)
+    else:  # link(2) and linkat(0) on Linux: a symlink src itself
+        os.link(src, dest, follow_symlinks=False)
+
+
+def _ln_one(src: str, dest: str, kind: str, force: bool) -> int:
+    try:
+        _make(src, dest, kind)
+        return 0
+    except OSError as e:
+        if not force or e.errno != 17:
+            warn("s6-ln", f"unable to make a link from {dest} to {src}: {strerror(e)}")
+            return 1
+    tmp = f"{dest}:s6-ln:{os.urandom(6).hex()}"
+    try:
+        _make(src, tmp, kind)
+    except OSError as e:
+        warn("s6-ln", f"unable to make a link to {src}: {strerror(e)}")
+        return 1
+    try:
+        os.rename(tmp, dest)
+    except OSError as e:
+        _unlink(tmp)
+        warn("s6-ln", f"unable to atomically replace {dest}: {strerror(e)}")
+        return 1
+    _unlink(tmp)  # if src and dest were the same file, rename left tmp
+    return 0
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def mkfifo(ctx: Context, argv: list[str]) -> list[str]:
+    """The umask becomes 0111 (never the caller's): fifos get mode & 0666."""
     text = "s6-mkfifo [ -m mode ] fifo..."
     try:
         opts, i = getopt(argv, "m:")
     except OptionError:
         raise usage("s6-mkfifo", text) from None
-    mode = _mode("s6-mkfifo", text, opts[-1][1]) if opts else None
+    mode = 0o666
+    for _, a in opts:
+        mode = _octal("s6-mkfifo", text, a)
+    if i >= len(argv):
+        raise usage("s6-mkfifo", text)
+    os.umask(0o111)
     for f in argv[i:]:
         try:
-            os.mkfifo(f, 0o666)
-            if mode is not None:
-                os.chmod(f, mode)
+            os.mkfifo(f, mode & 0xFFFFFFFF)
         except OSError as e:
             raise syserr("s6-mkfifo", f"unable to mkfifo {f}", e) from None
     raise Exit(0)

@@ -1,8 +1,13 @@
-"""s6-setuidgid, s6-envuidgid, s6-applyuidgid (behaviour observed on s6 2.11).
+"""s6-setuidgid, s6-envuidgid, s6-applyuidgid (s6 2.11's rules, checked against it).
 
-s6-setuidgid ACCOUNT is s6-envuidgid ACCOUNT + s6-applyuidgid -Uz (so its
+s6-setuidgid ACCOUNT is ``s6-envuidgid ACCOUNT s6-applyuidgid -Uz`` (so its
 errors carry those names, as with the real one); ``uid:gid`` skips the
-lookup and applies the numbers with the gid as the only group.
+lookup: ``s6-applyuidgid -u uid -g gid -G ""``.
+
+s6-applyuidgid: a uid or gid of 0 means "leave it"; the supplementary list
+is only set when -G or -U gave one, and then always starts with the gid
+(the process's egid when none was given), as skalibs' setgroups_and_gid
+does: GIDLIST=2,3 with GID=1 gives groups 1,2,3.
 """
 from __future__ import annotations
 
@@ -17,6 +22,8 @@ from .runtime import Context
 ENVUIDGID_USAGE = ("s6-envuidgid [ -i | -D defaultuid:defaultgid:defaultgidlist ] "
                    "[ -u | -g | -B ] [ -n ] account prog...")
 APPLY_USAGE = "s6-applyuidgid [ -z ] [ -u uid ] [ -g gid ] [ -G gidlist ] [ -U ] prog..."
+NGROUPS_MAX = 65536
+_LIST_SEPS = ",:; \t\r\n"
 
 
 def _user(name: str):
@@ -38,111 +45,169 @@ def supplementary(name: str) -> list[int]:
     return [g.gr_gid for g in grp.getgrall() if name in g.gr_mem]
 
 
-def _parse_default(text: str) -> tuple[int, int, str] | None:
-    parts = text.split(":", 2)
-    uid = uint(parts[0])
-    gid = uint(parts[1]) if len(parts) > 1 and parts[1] else 0
-    if uid is None or gid is None:
+def scan_uint(text: str) -> tuple[int, int]:
+    """skalibs' uint32_scan: (value, characters used) of a decimal prefix; (0, 0) if none."""
+    value = n = 0
+    while n < len(text) and "0" <= text[n] <= "9":
+        nxt = value * 10 + ord(text[n]) - 48
+        if nxt > 0xFFFFFFFF:
+            break
+        value, n = nxt, n + 1
+    return value, n
+
+
+def scan_list(text: str, limit: int = NGROUPS_MAX) -> tuple[list[int], int]:
+    """skalibs' gid_scanlist: numbers separated by any of ``,:; \\t\\r\\n``; (list, used)."""
+    out: list[int] = []
+    pos = 0
+    while pos < len(text) and len(out) < limit:
+        v, w = scan_uint(text[pos:])
+        if not w:
+            break
+        out.append(v)
+        pos += w
+        while pos < len(text) and text[pos] in _LIST_SEPS:
+            pos += 1
+    return out, pos
+
+
+def _defaults(text: str) -> tuple[int, int, list[int]] | None:
+    """-D uid:gid:gidlist (each part may be empty, meaning 0); None if malformed."""
+    uid, n = scan_uint(text)
+    if not n and text[:1] != ":":
         return None
-    return uid, gid, parts[2] if len(parts) > 2 else ""
-
-
-def _resolve(part: str, kind: str, numeric: bool, default: int | None) -> int:
-    if kind == "user":
-        pw = _user(part)
-        found = pw.pw_uid if pw is not None else None
-    else:
-        found = _group(part)
-    if found is not None:
-        return found
-    if numeric and uint(part) is not None:
-        return uint(part)  # type: ignore[return-value]
-    if default is not None:
-        return default
-    raise fatal("s6-envuidgid", 1, f"unknown {kind}: {part}")
+    rest = text[n:]
+    if not rest:
+        return uid, 0, []
+    if rest[0] != ":":
+        return None
+    rest = rest[1:]
+    if not rest:
+        return uid, 0, []
+    gid, n = scan_uint(rest)
+    if not n and rest[:1] != ":":
+        return None
+    rest = rest[n:]
+    if not rest:
+        return uid, gid, []
+    if rest[0] != ":":
+        return None
+    rest = rest[1:]
+    if not rest:
+        return uid, gid, []
+    tab, used = scan_list(rest)
+    return (uid, gid, tab) if used else None
 
 
 def envuidgid(ctx: Context, argv: list[str]) -> list[str]:
+    """-n turns the account form into user:group (UID and GID, no GIDLIST)
+    with numeric fallback; the group part is looked up before the user."""
+    prog = "s6-envuidgid"
     try:
-        opts, i = getopt(argv, "iD:ugBn")
+        opts, i = getopt(argv, "ugBniD:")
     except OptionError:
-        raise usage("s6-envuidgid", ENVUIDGID_USAGE) from None
-    mode, numeric, dflt = "", False, None
+        raise usage(prog, ENVUIDGID_USAGE) from None
+    what, numeric, insist = 7, False, True
+    uid, gid, tab = 0, 0, []
     for c, a in opts:
         if c in "ugB":
-            mode = c
+            what = {"u": 1, "g": 2, "B": 3}[c]
         elif c == "n":
+            what &= 3
             numeric = True
         elif c == "i":
-            dflt = None
+            insist = True
         else:
-            dflt = _parse_default(a)
-            if dflt is None:
-                raise usage("s6-envuidgid", ENVUIDGID_USAGE)
-    if i >= len(argv):
-        raise usage("s6-envuidgid", ENVUIDGID_USAGE)
-    account, env = argv[i], ctx.env
-    if mode == "u":
-        env["UID"] = str(_resolve(account, "user", numeric, dflt and dflt[0]))
-    elif mode == "g":
-        env["GID"] = str(_resolve(account, "group", numeric, dflt and dflt[1]))
-    elif mode == "B":
+            d = _defaults(a)
+            if d is None:
+                raise usage(prog, ENVUIDGID_USAGE)
+            uid, gid, tab = d
+            insist = False
+    if len(argv) - i < 2:
+        raise usage(prog, ENVUIDGID_USAGE)
+    account = argv[i]
+    user: str | None = account if what in (1, 3, 7) else None
+    group: str | None = account if what == 2 else None
+    if what == 3 and ":" in account:
         u, _, g = account.partition(":")
-        gid = _resolve(g, "group", numeric, dflt[1] if dflt else None) if g else 0
-        env["UID"] = str(_resolve(u, "user", numeric, dflt[0] if dflt else None) if u else 0)
-        env["GID"] = str(gid)
-    else:
-        pw = _user(account)
+        user, group = (u or None), (g or None)
+    if group is not None:
+        found = _group(group)
+        if found is not None:
+            gid = found
+        elif numeric and scan_uint(group)[1]:
+            gid = scan_uint(group)[0]
+        elif insist:
+            raise fatal(prog, 1, f"unknown group: {group}")
+    if user is not None:
+        pw = _user(user)
         if pw is not None:
-            env["UID"], env["GID"] = str(pw.pw_uid), str(pw.pw_gid)
-            env["GIDLIST"] = ",".join(str(g) for g in supplementary(account))
-        elif dflt is not None:
-            env["UID"], env["GID"], env["GIDLIST"] = str(dflt[0]), str(dflt[1]), dflt[2]
-        elif numeric:
-            u, _, g = account.partition(":")
-            uid, gid = uint(u), uint(g) if g else 0
-            if uid is None or gid is None:
-                raise fatal("s6-envuidgid", 1, f"unknown user: {account}")
-            env["UID"], env["GID"] = str(uid), str(gid)
-        else:
-            raise fatal("s6-envuidgid", 1, f"unknown user: {account}")
+            uid = pw.pw_uid
+            if what == 7:
+                tab, gid = supplementary(account), pw.pw_gid
+        elif numeric and scan_uint(user)[1]:
+            uid = scan_uint(user)[0]
+        elif insist:
+            raise fatal(prog, 1, f"unknown user: {user}")
+    env = ctx.env
+    if what & 1:
+        env["UID"] = str(uid)
+    if what & 2:
+        env["GID"] = str(gid)
+    if what & 4:
+        env["GIDLIST"] = ",".join(map(str, tab))
     return argv[i + 1:]
 
 
-def _gidlist(text: str) -> list[int] | None:
-    if text == "":
-        return []
-    out = [uint(x) for x in text.split(",")]
-    return None if None in out else out  # type: ignore[return-value]
-
-
-def apply_ids(uid: int | None, gid: int | None, groups: list[int] | None) -> None:
-    """setgroups, setgid, setuid (in that order); messages as s6-applyuidgid's."""
+def apply_ids(uid: int, gid: int, groups: list[int] | None) -> None:
+    """setgroups (gid first), setgid, setuid, skipping 0s; messages as s6-applyuidgid's."""
     prog = "s6-applyuidgid"
+    if groups is not None:
+        try:
+            os.setgroups(with_gid(gid or os.getegid(), groups))
+        except OSError as e:
+            raise syserr(prog, "unable to set supplementary group list", e) from None
     try:
-        if groups is not None:
-            os.setgroups(groups)
-    except OSError as e:
-        raise syserr(prog, "unable to set supplementary group list", e) from None
-    try:
-        if gid is not None:
+        if gid:
             os.setgid(gid)
     except OSError as e:
         raise syserr(prog, "unable to setgid", e) from None
     try:
-        if uid is not None:
+        if uid:
             os.setuid(uid)
     except OSError as e:
         raise syserr(prog, "unable to setuid", e) from None
 
 
+def with_gid(gid: int, groups: list[int]) -> list[int]:
+    """The list setgroups_and_gid sets: gid first, then the others in their order."""
+    if not groups:
+        return [gid]
+    if groups[0] == gid:
+        return list(groups)
+    if gid in groups[1:]:
+        k = groups.index(gid, 1)
+        return [gid] + groups[:k] + groups[k + 1:]
+    return [gid] + list(groups)
+
+
+def _env_id(env: dict[str, str], var: str) -> int:
+    text = env.get(var)
+    if text is None:
+        raise fatal("s6-applyuidgid", 100, f"{var} not set")
+    v = uint(text)
+    if v is None:
+        raise fatal("s6-applyuidgid", 100, f"invalid ${var}")
+    return v
+
+
 def applyuidgid(ctx: Context, argv: list[str]) -> list[str]:
     prog = "s6-applyuidgid"
     try:
-        opts, i = getopt(argv, "zu:g:G:U")
+        opts, i = getopt(argv, "zUu:g:G:")
     except OptionError:
         raise usage(prog, APPLY_USAGE) from None
-    uid = gid = None
+    uid = gid = 0
     groups: list[int] | None = None
     unexport = False
     env = ctx.env
@@ -150,27 +215,27 @@ def applyuidgid(ctx: Context, argv: list[str]) -> list[str]:
         if c == "z":
             unexport = True
         elif c == "U":
-            for var in ("UID", "GID", "GIDLIST"):
-                if var not in env:
-                    raise fatal(prog, 100, f"{var} not set")
-            uid, gid, groups = uint(env["UID"]), uint(env["GID"]), _gidlist(env["GIDLIST"])
-            for var, val in (("UID", uid), ("GID", gid), ("GIDLIST", groups)):
-                if val is None:
-                    raise fatal(prog, 100, f"invalid ${var}")
+            uid, gid = _env_id(env, "UID"), _env_id(env, "GID")
+            text = env.get("GIDLIST")
+            if text is None:
+                raise fatal(prog, 100, "GIDLIST not set")
+            groups, used = scan_list(text, NGROUPS_MAX + 1)
+            if not used and text:
+                raise fatal(prog, 100, "invalid $GIDLIST")
+        elif c == "G":
+            groups, used = scan_list(a)
+            if not used and a:
+                raise usage(prog, APPLY_USAGE)
         else:
-            val = _gidlist(a) if c == "G" else uint(a)
-            if val is None:
+            v = uint(a)
+            if v is None:
                 raise usage(prog, APPLY_USAGE)
             if c == "u":
-                uid = val  # type: ignore[assignment]
-            elif c == "g":
-                gid = val  # type: ignore[assignment]
+                uid = v
             else:
-                groups = val  # type: ignore[assignment]
+                gid = v
     if i >= len(argv):
         raise usage(prog, APPLY_USAGE)
-    if groups is None and gid is not None:
-        groups = [gid]
     apply_ids(uid, gid, groups)
     if unexport:
         for var in ("UID", "GID", "GIDLIST"):
@@ -186,7 +251,10 @@ def setuidgid(ctx: Context, argv: list[str]) -> list[str]:
         return argv[2:]
     if ":" in account:
         u, _, g = account.partition(":")
-        return applyuidgid(ctx, ["s6-applyuidgid", "-u", u, "-g", g, "-G", g] + argv[2:])
-    rest = envuidgid(ctx, ["s6-envuidgid", account, "x"])
-    del rest
-    return applyuidgid(ctx, ["s6-applyuidgid", "-Uz"] + argv[2:])
+        apply = ["s6-applyuidgid", "-u", u, "-g", g, "-G", "", "--"]
+    else:
+        ctx.prog = "s6-envuidgid"
+        envuidgid(ctx, ["s6-envuidgid", account, "x"])
+        apply = ["s6-applyuidgid", "-Uz", "--"]
+    ctx.prog = "s6-applyuidgid"  # the program that execs the rest, as with the real one
+    return applyuidgid(ctx, apply + argv[2:])

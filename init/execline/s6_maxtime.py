@@ -1,8 +1,11 @@
-"""s6-maximumtime: run a program with a time limit (s6-portable-utils docs).
+"""s6-maximumtime: run a program with a time limit (s6-portable-utils 2.3.1.2).
 
 The program runs as a child; if it outlives the limit it gets the chosen
-signal (SIGTERM by default, none with -0) and we exit 99 with a message,
-otherwise we exit with its code.  A limit of 0 means no limit.
+signal (SIGTERM by default, none with -0) and we exit 99 with
+``warning: unable to wait for child process: Connection timed out`` (the
+real one's words), otherwise we exit with its exit code as it is (200
+stays 200); a child killed by a signal gives ``warning: child process
+crashed`` and 111.  A limit of 0 means no limit.
 """
 from __future__ import annotations
 
@@ -10,11 +13,11 @@ import os
 import signal
 
 from . import proc
-from .errors import Exit, fatal, usage
+from .errors import Exit, usage, warn
 from .options import OptionError, getopt, uint
 from .runtime import Context, must_spawn
 
-USAGE = "s6-maximumtime [ -0 | -a | -b | -i | -k | -q | -t | -x | -1 | -2 ] milli prog..."
+USAGE = "s6-maximumtime [ -0 | -a | -b | -i | -k | -q | -t | -x | -1 | -2 ] milliseconds prog..."
 SIGNALS = {
     "0": 0, "a": signal.SIGALRM, "b": signal.SIGABRT, "i": signal.SIGINT,
     "k": signal.SIGKILL, "q": signal.SIGQUIT, "t": signal.SIGTERM, "x": signal.SIGXCPU,
@@ -39,5 +42,9 @@ def maximumtime(ctx: Context, argv: list[str]) -> list[str]:
                 os.kill(pid, sig)
             except ProcessLookupError:
                 pass
-        raise fatal("s6-maximumtime", 99, "timed out")
-    raise Exit(proc.approx(status))
+        warn("s6-maximumtime", "unable to wait for child process: Connection timed out")
+        raise Exit(99)
+    if os.WIFSIGNALED(status):
+        warn("s6-maximumtime", "child process crashed")
+        raise Exit(111)
+    raise Exit(os.WEXITSTATUS(status))

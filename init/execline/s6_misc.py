@@ -1,7 +1,9 @@
 """s6-portable-utils that print or wait: s6-echo, s6-seq, s6-sleep, s6-cat.
 
-Debian does not package s6-portable-utils; these follow skarnet's
-documentation.  They write with os.write on fd 1 (no Python buffering).
+Checked against the 2.3.1.2 release s6-overlay ships (Debian has no
+package).  They write with os.write on fd 1 (no Python buffering).  One
+deliberate difference: ``s6-seq A 0 B`` (a step of 0) is a usage error
+here; the real one loops forever.
 """
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ def echo(ctx: Context, argv: list[str]) -> list[str]:
 
 
 def seq(ctx: Context, argv: list[str]) -> list[str]:
-    text = "s6-seq [ -w ] [ -s separator ] limits..."
+    text = "s6-seq [ -w ] [ -s separator ] limits"
     try:
         opts, i = getopt(argv, "ws:")
     except OptionError:
@@ -61,14 +63,14 @@ def seq(ctx: Context, argv: list[str]) -> list[str]:
         first, step, last = nums
     if not step:
         raise usage("s6-seq", text)
-    pad = len(str(last)) if width else 0
+    pad = len(str(first + step * ((last - first) // step))) if width and last >= first else 0
     out = "".join(str(n).zfill(pad) + sep for n in range(first, last + 1, step))  # type: ignore[arg-type]
     write_all("s6-seq", os.fsencode(out))
     raise Exit(0)
 
 
 def sleep(ctx: Context, argv: list[str]) -> list[str]:
-    text = "s6-sleep [ -m ] duration [ prog... ]"
+    text = "s6-sleep [ -m ] duration prog..."
     try:
         opts, i = getopt(argv, "m")
     except OptionError:
@@ -93,7 +95,11 @@ def cat(ctx: Context, argv: list[str]) -> list[str]:
         try:
             data = os.read(0, 65536)
         except OSError as e:
-            raise fatal("s6-cat", 111, f"unable to read from stdin: {os.strerror(e.errno or 0)}") from None
+            raise fatal("s6-cat", 111, f"unable to fd_cat: {os.strerror(e.errno or 0)}") from None
         if not data:
             raise Exit(0)
-        write_all("s6-cat", data)
+        try:
+            while data:
+                data = data[os.write(1, data):]
+        except OSError as e:
+            raise fatal("s6-cat", 111, f"unable to fd_cat: {os.strerror(e.errno or 0)}") from None

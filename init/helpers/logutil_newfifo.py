@@ -1,62 +1,46 @@
 """logutil-newfifo [-m mode] [-o owner] fifo (deprecated; init.md §16.3).
 
 Warns, removes fifo, makes it again with mode (default 0600), and gives it
-to owner (default root; a user name or uid:gid).
+to owner (default root).  The steps are the s6 tools s6-overlay's script
+chains (s6-echo, s6-rmrf, s6-mkfifo, s6-envuidgid + s6-chown -U), run by
+our execline in this process, so each failure reads as theirs does; options
+are parsed as the script's elgetopt does (errors under its name, exit 1),
+and no fifo argument exits 1 silently.
 """
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 
-from init.argv import UsageError, getopt
-from init.helpers.privs import lookup
+from init import spawn
+from init.execline import runtime
+from init.execline.blocks import quote_block
+from init.execline.c_pos import script_options
+from init.execline.errors import Exit
 
-PROG = "logutil-newfifo"
+WARNING = ("logutil-newfifo: warning: this binary is deprecated, use s6-mkfifo and "
+           "s6-chown instead")
 
 
 def main(argv: list[str]) -> int:
+    name = sys.argv[0] if sys.argv else "logutil-newfifo"
     try:
-        opts, args = getopt(argv, "m:o:")
-    except UsageError:
-        return 1
-    mode, owner = "0600", "root"
-    for o, v in opts:
-        if o == "-m":
-            mode = v
-        else:
-            owner = v
+        opts, k = script_options(name, argv, "m:o:")
+    except Exit as e:
+        return e.code
+    values = {"m": "0600", "o": "root"}
+    values.update(opts)
+    args = argv[k:]
     if not args:
         return 1
-    sys.stderr.write(f"{PROG}: warning: this binary is deprecated, use s6-mkfifo and "
-                     "s6-chown instead\n")
-    sys.stderr.flush()
     fifo = args[0]
-    try:
-        perm = int(mode, 8)
-    except ValueError:
-        sys.stderr.write(f"{PROG}: fatal: invalid mode: {mode}\n")
-        return 100
-    try:
-        if os.path.isdir(fifo) and not os.path.islink(fifo):
-            shutil.rmtree(fifo)
-        elif os.path.lexists(fifo):
-            os.unlink(fifo)
-        old = os.umask(0)
-        try:
-            os.mkfifo(fifo, perm)
-        finally:
-            os.umask(old)
-    except OSError as e:
-        sys.stderr.write(f"{PROG}: fatal: unable to make fifo {fifo}: {e.strerror}\n")
-        return 111
-    ids = lookup(owner, None)
-    if ids is None:
-        sys.stderr.write(f"{PROG}: fatal: unknown user: {owner}\n")
-        return 1
-    try:
-        os.chown(fifo, ids[0], ids[1])
-    except OSError as e:
-        sys.stderr.write(f"{PROG}: fatal: unable to chown {fifo}: {e.strerror}\n")
-        return 111
-    return 0
+    steps = [
+        ["fdmove", "-c", "1", "2", "s6-echo", WARNING],
+        ["s6-rmrf", fifo],
+        ["s6-mkfifo", "-m", values["m"], "--", fifo],
+        ["s6-envuidgid", "--", values["o"], "s6-chown", "-U", "--", fifo],
+    ]
+    chain: list[str] = []
+    for step in steps:
+        chain += ["if"] + quote_block(step)
+    ctx = runtime.Context(dict(spawn.original_environ()), "logutil-newfifo")
+    return runtime.run_chain(ctx, chain).code

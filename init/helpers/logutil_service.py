@@ -13,31 +13,35 @@ import os
 import sys
 
 from init import contenv
-from init.argv import UsageError, getopt
+from init.execline.c_pos import script_options
+from init.execline.errors import Exit
 from init.helpers import privs
 from init.settings import script_words
 
 PROG = "logutil-service"
-USAGE = "logutil-service: usage: logutil-service [ -f fifo ] logdir\n"
 
 
 def main(argv: list[str]) -> int:
+    """Options as the script's elgetopt parses them (errors under its name,
+    exit 1); no logdir exits 1 silently; a fifo that cannot be opened is
+    redirfd's error (111), as in s6-overlay's script."""
+    name = sys.argv[0] if sys.argv else PROG
     try:
-        opts, args = getopt(argv, "f:")
-    except UsageError:
-        sys.stderr.write(USAGE)
-        return 100
+        found, k = script_options(name, argv, "f:")
+    except Exit as e:
+        return e.code
+    args = argv[k:]
     if not args:
-        sys.stderr.write(USAGE)
-        return 100
-    for _, fifo in opts:
+        return 1
+    fifo = dict(found).get("f", "")
+    if fifo:
         try:
             fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
             os.set_blocking(fd, True)
             os.dup2(fd, 0)
             os.close(fd)
         except OSError as e:
-            sys.stderr.write(f"{PROG}: fatal: unable to open {fifo}: {e.strerror}\n")
+            sys.stderr.write(f"redirfd: fatal: unable to open {fifo}: {e.strerror}\n")
             return 111
     words = script_words(contenv.get("S6_LOGGING_SCRIPT"))
     code = privs.drop(PROG, "nobody", (65534, 65534))

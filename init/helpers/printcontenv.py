@@ -4,7 +4,9 @@ With S6_KEEP_ENV in its own environment it prints ``$NAME`` and fails when
 that is unset or empty; otherwise it prints the file
 ``/run/s6/container_environment/NAME`` followed by a newline (so the raw
 output is ``value\\n\\n``: shells' ``$(...)`` strip both) and fails,
-silently, when there is no such file.
+silently, when there is no such file, with the status the image's /bin/sh
+gives a failed redirection (s6-overlay's printcontenv is a ``sh`` script
+whose ``s6-cat < FILE`` fails there): 2 with dash, 1 with bash.
 """
 from __future__ import annotations
 
@@ -12,6 +14,17 @@ import os
 import sys
 
 from init import contenv
+
+
+def shell_redirect_status() -> int:
+    """What /bin/sh returns when a command's input redirection fails (1 without sh)."""
+    import subprocess
+    try:
+        return subprocess.run(["/bin/sh", "-c", "true </nonexistent/printcontenv"],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL).returncode or 1
+    except OSError:
+        return 1
 
 
 def main(argv: list[str]) -> int:
@@ -27,7 +40,7 @@ def main(argv: list[str]) -> int:
         return 0
     raw = contenv.read_file(name)
     if raw is None:
-        return 1
+        return shell_redirect_status()
     try:
         os.write(1, raw + b"\n")
     except OSError:

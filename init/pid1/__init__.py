@@ -18,9 +18,6 @@ Beyond DECISIONS.md, where this code knowingly differs from s6-overlay:
 
 * the final TERM-to-KILL wait (S6_KILL_GRACETIME) ends as soon as no
   process is left, instead of always lasting the full time;
-* with S6_LOGGING=1 the CMD's output goes to the container's stdout and
-  stderr, not through the catch-all logger (the README's promise; the
-  scripts log it);
 * with S6_CMD_RECEIVE_SIGNALS the CMD keeps its stdin and default signal
   dispositions (s6-overlay's CMD, a ``sh`` background job, gets /dev/null
   and ignores INT and QUIT); with a terminal it is the CMD's controlling one;

@@ -4,9 +4,12 @@ The container's original fds 0-2 are kept (close-on-exec) as the console.
 PID 1's own fd 0 becomes /dev/null (services inherit it, as from
 s6-svscan).  With a catch-all logger, fds 1-2 of the tree and of stage 2
 (oneshots at boot, the hook) are the logger's pipe; PID 1 writes to a
-non-blocking description of it.  The CMD: container's stdout/stderr with
-S6_LOGGING 0 and 1 (README: "anything run as a CMD is still output to
-stdout/stderr"), the pipe with 2, the terminal with S6_CMD_USE_TERMINAL.
+non-blocking description of it.  The CMD writes where stage 2 does, as
+s6-overlay 3.2.3.2's rc.init runs it: the container's stdout/stderr with
+S6_LOGGING=0, the catch-all's pipe with 1 and 2 (so with 1 its lines are
+logged and reach the container's stderr through the logger's copy, in the
+order the logger read them, after what the services printed before; none
+reaches stdout), the terminal with S6_CMD_USE_TERMINAL.
 """
 from __future__ import annotations
 
@@ -89,8 +92,6 @@ class Stdio:
         fds = self.stage2()
         if use_terminal and self.tty_fd >= 0:
             fds[1] = fds[2] = self.tty_fd
-        elif self.logging < 2:
-            fds[1], fds[2] = self.console_out, self.console_err
         return fds
 
     def restore_console(self) -> None:

@@ -8,31 +8,9 @@ blocks and exit codes.  ``@TMP@`` stands for the scratch directory.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-
-@dataclass
-class Case:
-    id: str
-    script: str
-    mode: list[str] = field(default_factory=lambda: ["-P"])
-    args: list[str] = field(default_factory=list)
-    files: dict[str, str] = field(default_factory=dict)
-    env: dict[str, str] = field(default_factory=dict)
-    stdin: bytes | None = None
-    as_file: bool = False
-
-    def argv(self) -> list[str]:
-        if self.as_file:
-            return self.mode + ["@TMP@/script.el"] + self.args
-        return self.mode + ["-c", self.script] + self.args
-
-    def all_files(self) -> dict[str, str]:
-        f = dict(self.files)
-        if self.as_file:
-            f["script.el"] = self.script
-        return f
-
+from . import el_corpus_cmds as cmds
+from . import el_corpus_tools as tools
+from .el_corpus_case import Case
 
 HALT = {"halt.sh": "#!/bin/sh\necho halted \"$@\" >> @TMP@/halt.log\n"}
 
@@ -370,7 +348,7 @@ MORE = [
     Case("more-define-n", 'define -n X "a\\n\\n" printf [%s] $X'),
     Case("more-backtick-x", "export X old backtick -x X { false } envdump"),
     Case("more-backtick-I", 'backtick -I X { sh -c "printf partial; exit 3" } importas X X printf [%s] $X'),
-    Case("more-backtick-nul", 'backtick X { printf "a\\0b" } echo never'),
+    Case("more-backtick-nul", 'backtick X { printf "a\\\\0b" } echo never'),
     Case("more-withstdinas-N", "withstdinas -N X importas X X printf [%s] $X", stdin=b"a\n"),
     Case("more-withstdinas-nul", "withstdinas -D dflt X importas X X printf [%s] $X", stdin=b"a\0b"),
     Case("more-withstdinas-nul-i", "withstdinas -i X true", stdin=b"a\0b"),
@@ -423,4 +401,6 @@ ROOT_ONLY = [
     Case("root-envuidgid-apply", "s6-envuidgid nobody s6-applyuidgid -U id"),
 ]
 
-CORPUS = SEED + REFERENCE + S6OVERLAY + EDGE + MORE
+CORPUS = (SEED + REFERENCE + S6OVERLAY + EDGE + MORE + cmds.EXECLINEB + cmds.STRICT_COMMANDS
+          + cmds.BACKTICK + cmds.OPTIONS + tools.ENVDIR + tools.IDS + tools.PORTABLE + tools.OVERLAY)
+ROOT_ONLY = ROOT_ONLY + tools.ROOT_IDS + tools.ROOT_OVERLAY

@@ -33,9 +33,11 @@ def test_logging_0_everything_on_the_console(image):
     assert r.file("x") == "no-logdir\n"
 
 
-def test_logging_1_tree_logged_and_copied_cmd_on_the_console(image):
+def test_logging_1_everything_logged_and_copied_to_stderr(image):
+    """As s6-overlay 3.2.3.2 (booted for issue 15): the CMD's output goes through the
+    catch-all too; the console's stderr gets the logger's copy, in the logger's order."""
     svc(image)
-    wait = WAIT_LOG.format(marker="svc-err", marker2="svc-out")
+    wait = WAIT_LOG.format(marker="cmd-err", marker2="svc-out")
     r = image.run("sh", "-c", "echo cmd-out; echo cmd-err >&2; " + wait,
                   env={"S6_LOGGING": "1"})
     assert r.code == 0, r
@@ -43,9 +45,11 @@ def test_logging_1_tree_logged_and_copied_cmd_on_the_console(image):
     assert all(ISO.match(line) for line in logged.splitlines()), logged   # T by default
     assert "svc-out" in logged and "svc-err" in logged
     assert "s6-rc: info: service legacy-services successfully started" in logged
-    assert "cmd-out" not in logged and "cmd-err" not in logged
-    assert r.out == "cmd-out\n"                        # the CMD stays on the terminal
-    assert "cmd-err" in r.err
+    assert "cmd-out" in logged and "cmd-err" in logged
+    assert r.out == ""                                 # nothing on stdout
+    err = r.err.splitlines()
+    assert err.index("cmd-out") < err.index("cmd-err")  # one stream, in order
+    assert err.index("s6-rc: info: service legacy-services successfully started") < err.index("cmd-out")
     assert "\nsvc-out\n" in "\n" + r.err               # the console copy has no stamps
     assert r.file("logdir") == "root 2750\n"
 
