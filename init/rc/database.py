@@ -31,6 +31,7 @@ class Atom:
     consumer_for: list[str] = factory(list)
     notification: bool = False
     internal: bool = False   # s6rc-oneshot-runner, s6rc-fdholder: no process in s6py
+    drain: bool = False      # a declared logger (loggers.py): its pipe is emptied before it stops
     source: str = ""         # definition directory it came from
 
 
