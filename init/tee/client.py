@@ -17,6 +17,7 @@ from init.rc import protocol
 from init.rc.server import socket_path
 
 DEFAULT_SCANDIR = "/run/service"
+PIPE_SIZE = 1 << 20
 
 
 def sockets(cwd: str) -> list[str]:
@@ -32,6 +33,7 @@ def attach(name: str, cwd: str | None = None) -> bool:
     """fd 1 becomes the write end of a pipe PID 1 relays; False if no relay took it
     (fd 1 is then made a private description when it is a pipe)."""
     r, w = os.pipe2(os.O_CLOEXEC)
+    enlarge(w)
     try:
         for path in sockets(cwd or os.getcwd()):
             if os.path.exists(path) and _ask(path, name, r):
@@ -42,6 +44,15 @@ def attach(name: str, cwd: str | None = None) -> bool:
         os.close(w)
     private_stdout()
     return False
+
+
+def enlarge(fd: int, size: int = PIPE_SIZE) -> None:
+    """Room for a burst while PID 1 is busy (best effort: /proc/sys/fs/pipe-max-size)."""
+    import fcntl
+    try:
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), size)
+    except OSError:
+        pass
 
 
 def _ask(path: str, name: str, fd: int) -> bool:

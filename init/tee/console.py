@@ -22,8 +22,11 @@ import errno
 import fcntl
 import os
 import stat
+import sys
 
 _NOWAIT = getattr(os, "RWF_NOWAIT", 0)
+F_GETPIPE_SZ = getattr(fcntl, "F_GETPIPE_SZ", 1032)
+PAGE = 4096        # pipes hold whole pages: a partly filled one may not take more
 _UNSUPPORTED = (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS)
 
 
@@ -37,7 +40,8 @@ class Console:
         self.sock = None
         self.pollable = True
         st = os.fstat(fd)
-        if stat.S_ISFIFO(st.st_mode):
+        self.fifo = stat.S_ISFIFO(st.st_mode)
+        if self.fifo:
             self.mode = "nowait" if _NOWAIT else self._private()
         elif stat.S_ISSOCK(st.st_mode):
             import _socket
@@ -79,6 +83,23 @@ class Console:
             finally:
                 fcntl.fcntl(self.fd, fcntl.F_SETFL, flags)
         return os.write(self.fd, data)
+
+    def room(self) -> int | None:
+        """Bytes a pipe can take now without waiting (None: not a pipe, or unknown).
+
+        A write that fits is made whole under the pipe's lock, so it is as good
+        as atomic; the relay writes that much at once, and PIPE_BUF-sized
+        pieces of whole lines past it."""
+        if not self.fifo:
+            return None
+        import termios
+        try:
+            size = fcntl.fcntl(self.fd, F_GETPIPE_SZ)
+            unread = int.from_bytes(fcntl.ioctl(self.fd, termios.FIONREAD, b"\0\0\0\0"),
+                                    sys.byteorder)
+        except OSError:
+            return None
+        return max(0, size - unread - PAGE)
 
     def close(self) -> None:
         if self.sock is not None:

@@ -137,8 +137,9 @@ class Relay:
             if not _is_fifo(self.console.fd) and self.console.mode != "nowait":
                 self.limit = BIG_PIECE
         c = self.console
-        limit = self.limit
+        budget = c.room() if self.limit == PIPE_BUF else None
         while self.outbox.size:
+            limit = self.limit if budget is None else max(PIPE_BUF, min(budget, BIG_PIECE))
             try:
                 n = c.write(self.outbox.next(limit))
             except BlockingIOError:
@@ -147,6 +148,8 @@ class Relay:
             except OSError as e:
                 return self._fail(e)
             self.outbox.done(n)
+            if budget is not None:
+                budget -= n
         self._wait(-1)
         if self.paused and self.outbox.size < HIGH // 2:
             self._pause(False)
