@@ -25,6 +25,7 @@ from init.pid1.stdio import Stdio
 from init.svscan.program import Svscan
 
 SCANDIR = "/run/service"
+TEE_STUCK = 1.0
 
 
 class Pid1Svscan(Svscan):
@@ -157,10 +158,11 @@ class Container:
         self.stdio.out = self.stdio.err = -1
 
     def tee_busy(self) -> bool:
-        """Loggers' copies still on their way to the console (init/tee)."""
+        """Loggers' copies still on their way to a console that takes them (init/tee):
+        one that has taken nothing for TEE_STUCK seconds is not waited for."""
         server = self.svscan.rc_server if self.svscan is not None else None
         relay = getattr(server, "relay", None)
-        return relay is not None and relay.busy
+        return relay is not None and relay.busy and not relay.stuck(TEE_STUCK)
 
     def run(self) -> int:
         """The loop, until stage 3 sets the exit code."""

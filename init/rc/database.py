@@ -62,7 +62,7 @@ class Database:
 
     def to_json(self) -> dict:
         return {"format": FORMAT,
-                "atoms": {n: asdict(a) for n, a in sorted(self.atoms.items())},
+                "atoms": {n: _atom_json(a) for n, a in sorted(self.atoms.items())},
                 "bundles": dict(sorted(self.bundles.items()))}
 
     @classmethod
@@ -71,3 +71,11 @@ class Database:
             raise ValueError("unsupported compiled database format")
         atoms = {n: Atom(**a) for n, a in data["atoms"].items()}
         return cls(atoms=atoms, bundles={k: list(v) for k, v in data["bundles"].items()})
+
+
+def _atom_json(a: Atom) -> dict:
+    """``drain`` only when set: a database without declared loggers is written as before."""
+    d = asdict(a)
+    if not d["drain"]:
+        del d["drain"]
+    return d

@@ -48,11 +48,16 @@ class Relay:
         self.waiting_fd = -1     # the console fd we wait on for POLLOUT
         self.dead = False
         self.dropped = 0
+        self.progress = loop.time()   # when the console last took something
 
     @property
     def busy(self) -> bool:
         """Something is still to be read or written (stage 3 waits for it, bounded)."""
         return bool(self.streams) or (self.outbox.size > 0 and not self.dead)
+
+    def stuck(self, for_s: float) -> bool:
+        """Copies wait and the console has taken nothing for for_s seconds."""
+        return self.outbox.size > 0 and self.loop.time() - self.progress >= for_s
 
     # ------------------------------------------------------------ input
 
@@ -148,6 +153,7 @@ class Relay:
             except OSError as e:
                 return self._fail(e)
             self.outbox.done(n)
+            self.progress = self.loop.time()
             if budget is not None:
                 budget -= n
         self._wait(-1)
