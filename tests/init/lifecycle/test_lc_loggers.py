@@ -45,7 +45,7 @@ def test_a_longrun_with_a_log_file_is_logged_as_by_hand(image):
     assert all(ISO.match(x) for x in lines)
     nums = [int(x.rsplit(" ", 1)[1]) for x in lines]
     assert sorted(set(nums)) == list(range(1, max(nums) + 1))   # ... and no line is lost
-    assert nums == sorted(nums)        # (logd may write again a line it wrote just before -9)
+    # (logd may write again what it wrote just before the -9: peek.py)
     assert "web line" not in r.out                           # not on the console any more
 
 
