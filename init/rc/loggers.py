@@ -109,10 +109,14 @@ def prepare_up(dirs: list[str], user: str, root: bool) -> str:
 def expand(defs: list[Definition], root: bool) -> list[Definition]:
     """defs of one source with every ``log`` file turned into its definitions."""
     taken = {d.name: d for d in defs}
-    out = list(defs)
+    out = []
     for d in defs:
         if d.log is None:
+            out.append(d)
             continue
+        import copy            # (here: the compile at every boot need not import it)
+        d = copy.copy(d)       # the service gains producer-for: the input stays as read
+        out.append(d)
         where = f"{d.path}/log"
         if d.type == "bundle":
             raise CompileError(f"{where}: only a longrun or a oneshot can have a logger")

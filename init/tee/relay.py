@@ -73,10 +73,14 @@ class Relay:
         s = self.streams.get(fd)
         if s is None:
             return
-        for ofd, o in sorted(self.streams.items(), key=lambda kv: kv[1].seq):
+        older = []
+        for ofd, o in self.streams.items():          # registration order
             if o.seq >= s.seq:
                 break
-            if o.name == s.name and _hung_up(ofd):
+            if o.name == s.name:
+                older.append(ofd)
+        for ofd in older:
+            if _hung_up(ofd):
                 self._drain(ofd)
         self._read(fd)
         self._flush()

@@ -47,10 +47,12 @@ def declared(name="web", type_="longrun", log=(), user=None, **kw) -> Definition
 
 
 def test_a_longrun_gets_its_prepare_its_logger_and_its_pipeline():
-    web = declared(deps=["base"])
-    out = {d.name: d for d in loggers.expand([web], root=True)}
+    read = declared(deps=["base"])
+    out = {d.name: d for d in loggers.expand([read], root=True)}
     assert sorted(out) == ["web", "web-log", "web-log-prepare"]
+    web = out["web"]
     assert web.producer_for == "web-log" and web.pipeline_name is None
+    assert read.producer_for is None                          # the input is left as read
     log = out["web-log"]
     assert (log.type, log.consumer_for, log.pipeline_name, log.deps, log.drain) == \
         ("longrun", ["web"], "web-pipeline", ["web-log-prepare"], True)
@@ -97,14 +99,15 @@ def test_not_root_no_chown():
 def test_a_consumer_with_a_log_file_hands_its_pipeline_name_on():
     filt = declared(name="filter", consumer_for=["app"], pipeline_name="app-pipeline")
     out = {d.name: d for d in loggers.expand([filt], root=True)}
-    assert filt.pipeline_name is None and out["filter-log"].pipeline_name == "app-pipeline"
+    assert out["filter"].pipeline_name is None
+    assert out["filter-log"].pipeline_name == "app-pipeline"
 
 
 def test_a_oneshot_is_marked_for_its_logger():
     setup = declared(name="setup", type_="oneshot", up="true\n", up_argv=["true"])
     out = {d.name: d for d in loggers.expand([setup], root=True)}
     assert sorted(out) == ["setup", "setup-log", "setup-log-prepare"]
-    assert setup.output_to == "setup-log" and setup.producer_for is None
+    assert out["setup"].output_to == "setup-log" and out["setup"].producer_for is None
     assert out["setup-log"].consumer_for == [] and out["setup-log"].pipeline_name is None
 
 
