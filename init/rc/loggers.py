@@ -114,7 +114,7 @@ def expand(defs: list[Definition], root: bool) -> list[Definition]:
         if d.log is None:
             out.append(d)
             continue
-        import copy            # (here: the compile at every boot need not import it)
+        import copy  # (here: the compile at every boot need not import it)
         d = copy.copy(d)       # the service gains producer-for: the input stays as read
         out.append(d)
         where = f"{d.path}/log"
