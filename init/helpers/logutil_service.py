@@ -60,8 +60,12 @@ def main(argv: list[str]) -> int:
         words = script_words(contenv.get("S6_LOGGING_SCRIPT")) + [args[0]]
     if "-t" in o or nonzero(contenv.get("S6_LOGGING_TEE")):
         from init.tee import client, naming
-        name = o.get("-n") or naming.service_name(os.getcwd())
-        client.attach(name)
+        try:
+            here = os.getcwd()
+        except OSError:          # a service directory removed under us: the logdir's name
+            here = (args[:1] or ["log"])[0]
+        name = o.get("-n") or naming.service_name(here)
+        client.attach(name, here)
         words += naming.tee_words(name)
     user = o.get("-u") or NOBODY
     code = privs.drop(PROG, user, (65534, 65534) if user == NOBODY else None)
