@@ -40,6 +40,8 @@ VARIABLES: dict[str, tuple[str, str]] = {
     "S6_REQUIRE_PID1": ("0", "nonzero (s6py: refuse to run when not PID 1)"),
     "S6_LOGGING_COUNTERS": ("0", "nonzero (s6py: loggers and s6-socklog keep counters "
                             "for s6py health)"),
+    "S6_LOGGING_TEE": ("0", "nonzero (s6py: logutil-service also copies each line, "
+                            "prefixed [name], to the container's stdout; init/tee)"),
 }
 
 DEFAULT_LOGGING_SCRIPT = "n20 s1000000 T"

@@ -25,6 +25,7 @@ from init.pid1.stdio import Stdio
 from init.svscan.program import Svscan
 
 SCANDIR = "/run/service"
+TEE_STUCK = 1.0
 
 
 class Pid1Svscan(Svscan):
@@ -91,6 +92,7 @@ class Container:
         sv = Pid1Svscan(self.loop, SCANDIR, console_fd=st.console_err, signals=False,
                         rc_runner=rc_runner)
         sv.container = self
+        sv.tee_fd = st.console_out     # loggers' tee copies (init/tee): the container's stdout
         if self.catchall is not None:
             sv.scanner.extra_stdio[CATCHALL] = {0: self.catchall.r, 1: st.console_err,
                                                 2: st.console_err}
@@ -154,6 +156,13 @@ class Container:
         spawn.set_child_stdio({})
         self.catchall.close_writers()
         self.stdio.out = self.stdio.err = -1
+
+    def tee_busy(self) -> bool:
+        """Loggers' copies still on their way to a console that takes them (init/tee):
+        one that has taken nothing for TEE_STUCK seconds is not waited for."""
+        server = self.svscan.rc_server if self.svscan is not None else None
+        relay = getattr(server, "relay", None)
+        return relay is not None and relay.busy and not relay.stuck(TEE_STUCK)
 
     def run(self) -> int:
         """The loop, until stage 3 sets the exit code."""

@@ -8,7 +8,8 @@
 3. TERM and CONT to every process but the catch-all logger, at most
    S6_KILL_GRACETIME ms for them to go (s6py ends the wait as soon as none
    is left), then KILL;
-4. the catch-all logger drains the pipe and exits on EOF;
+4. the catch-all logger drains the pipe and exits on EOF, and the loggers'
+   tee copies (init/tee) reach the console, both within LOGGER_WAIT;
 5. sync (S6_SYNC_DISKS, at every stop: DECISIONS #7), exit with the code of
    the exitcode file (halt) or the reboot/poweroff status.
 """
@@ -113,7 +114,7 @@ class Stage3:
             c.stop_catchall()
         if self.phase == "logger":
             svc = c.svscan.scanner.services.get(CATCHALL)
-            if svc is not None and svc.pid and now < self._deadline:
+            if ((svc is not None and svc.pid) or c.tee_busy()) and now < self._deadline:
                 self._timer = c.loop.call_at(min(self._deadline, now + POLL), self._check)
                 return
             if svc is not None and svc.pid:

@@ -6,6 +6,7 @@ user/user2 bundles unless a source defines them).
 """
 from __future__ import annotations
 
+import os
 import sys
 
 from init.rc.errors import CompileError
@@ -28,7 +29,9 @@ def compile_sources(compiled: str, sources: list[str], verbosity: int = 1,
         if verbosity >= 1:
             sys.stderr.write(f"s6-rc-compile: warning: {text}\n")
 
-    per_source = [(s, source.read_source(s, warn)) for s in sources]
+    from init.rc.loggers import expand
+    root = os.geteuid() == 0
+    per_source = [(s, expand(source.read_source(s, warn), root)) for s in sources]
     defaults = []
     if builtin_scripts is not None:
         per_source.append((builtin.SOURCE, builtin.builtin_definitions(builtin_scripts)))

@@ -48,6 +48,11 @@ def _servicedir(d: Definition, out: str) -> None:
         else:
             shutil.copyfile(src, dst)
             os.chmod(dst, 0o755 if fname in ("run", "finish") else 0o644)
+    for fname, text in d.generated.items():      # declared loggers (loggers.py)
+        dst = os.path.join(out, fname)
+        with open(dst, "w") as f:
+            f.write(text)
+        os.chmod(dst, 0o755 if fname in ("run", "finish") else 0o644)
     for fname, value in d.longrun.items():
         with open(os.path.join(out, fname), "w") as f:
             f.write(f"{value}\n")

@@ -40,10 +40,11 @@ def compile_definitions(sources: list[tuple[str, list[Definition]]],
         atoms[name] = Atom(name=name, type=d.type, essential=d.essential,
                            timeout_up=d.timeout_up, timeout_down=d.timeout_down,
                            up=d.up, down=d.down, up_argv=d.up_argv, down_argv=d.down_argv,
-                           producer_for=d.producer_for,
+                           producer_for=d.producer_for or d.output_to,
                            consumer_for=list(d.consumer_for),
                            notification="notification-fd" in d.longrun,
-                           internal=name in (RUNNER, FDHOLDER), source=d.path)
+                           internal=name in (RUNNER, FDHOLDER), source=d.path,
+                           drain=d.drain)
     for name, d in defs.items():
         if d.type == "bundle":
             if d.essential:
@@ -61,11 +62,15 @@ def compile_definitions(sources: list[tuple[str, list[Definition]]],
                                    f"undefined service name {dep}")
         if d.type == "oneshot":
             deps.add(RUNNER)
-        if d.producer_for or d.consumer_for:
+        if d.producer_for or d.consumer_for or d.output_to:
             deps.add(FDHOLDER)
-        if d.producer_for:
-            deps.add(d.producer_for)
+        if d.producer_for or d.output_to:
+            deps.add(d.producer_for or d.output_to)
         atoms[name].deps = sorted(deps)
+    for name, d in defs.items():
+        if d.output_to:    # a oneshot's declared logger (loggers.py): fed like a consumer
+            atoms[d.output_to].consumer_for.append(name)
+            atoms[d.output_to].deps = sorted(set(atoms[d.output_to].deps) | {FDHOLDER})
     _check_cycles(atoms)
     return Database(atoms=atoms, bundles=bundles)
 

@@ -31,6 +31,7 @@ class Atom:
     consumer_for: list[str] = factory(list)
     notification: bool = False
     internal: bool = False   # s6rc-oneshot-runner, s6rc-fdholder: no process in s6py
+    drain: bool = False      # a declared logger (loggers.py): its pipe is emptied before it stops
     source: str = ""         # definition directory it came from
 
 
@@ -61,7 +62,7 @@ class Database:
 
     def to_json(self) -> dict:
         return {"format": FORMAT,
-                "atoms": {n: asdict(a) for n, a in sorted(self.atoms.items())},
+                "atoms": {n: _atom_json(a) for n, a in sorted(self.atoms.items())},
                 "bundles": dict(sorted(self.bundles.items()))}
 
     @classmethod
@@ -70,3 +71,11 @@ class Database:
             raise ValueError("unsupported compiled database format")
         atoms = {n: Atom(**a) for n, a in data["atoms"].items()}
         return cls(atoms=atoms, bundles={k: list(v) for k, v in data["bundles"].items()})
+
+
+def _atom_json(a: Atom) -> dict:
+    """``drain`` only when set: a database without declared loggers is written as before."""
+    d = asdict(a)
+    if not d["drain"]:
+        del d["drain"]
+    return d

@@ -7,7 +7,8 @@ Oneshots: a child of PID 1 (s6-rc's oneshot runner lives here), in the live
 directory, with the tree's environment plus ``RC_NAME``, and the stdio of
 whoever asked for the change.  By default the command line is handed to
 execlineb (``-P -c``); ``runner=None`` execs the argv lexed at compile time
-directly, as s6-rc does.  ``inproc`` maps a one-word command line (a
+directly, as s6-rc does.  A oneshot with a declared logger writes its
+stdout into that logger's pipe (``_logged``).  ``inproc`` maps a one-word command line (a
 script path) to ``module:function``: PID 1 runs those in a forked child
 without an exec (its own legacy scripts: fix-attrs, cont-init, ...);
 ``fork_runner`` (``module:function`` of an execlineb) does the same for
@@ -24,6 +25,18 @@ from init.control.waitstate import Waiter
 from init.supervise import rules
 
 DEFAULT_EXECLINEB = [sys.executable, "-m", "init.execline"]
+DRAIN_MAX = 2.0      # how long a declared logger may take to read its pipe before it stops
+DRAIN_POLL = 0.01
+
+
+def _unread(fd: int) -> int:
+    """Bytes waiting in a pipe (FIONREAD); 0 if it cannot be told."""
+    import fcntl
+    import termios
+    try:
+        return int.from_bytes(fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"), sys.byteorder)
+    except OSError:
+        return 0
 
 
 def describe(wstat: int) -> str:
@@ -86,10 +99,40 @@ class TreeDriver:
                                                   f"timed out after {int(timeout * 1000)} ms")
         if w.done:
             self.loop.call_soon(end, True)
-        svc.command(b"u" if up else b"d")
+        if not up and atom.drain:
+            self._drain_then_down(name, svc, state)
+        else:
+            svc.command(b"u" if up else b"d")
         return lambda: end(False, "cancelled") if not state["over"] else None
 
+    def _drain_then_down(self, name: str, svc, state: dict) -> None:
+        """A declared logger (init/rc/loggers.py) is told to stop only once it has read
+        what its producers left in the pipe (logd consumes what it has written), or
+        after DRAIN_MAX: s6-log drops unread input at SIGTERM, and a producer's last
+        lines are written just before the logger is stopped."""
+        p = self.scanner.pipework.pipes.get(name)
+        deadline = self.loop.time() + DRAIN_MAX
+
+        def attempt() -> None:
+            if state["over"]:
+                return
+            if p is None or not svc.pid or _unread(p[0]) == 0 or self.loop.time() >= deadline:
+                svc.command(b"d")
+            else:
+                self.loop.call_later(DRAIN_POLL, attempt)
+
+        attempt()
+
     # ------------------------------------------------------------ oneshots
+
+    def _logged(self, name: str, stdio: dict[int, int]) -> dict[int, int]:
+        """A oneshot with a declared logger (init/rc/loggers.py) writes its stdout into
+        the pipe PID 1 holds for that logger, as a longrun producer does."""
+        atom = self.live.db.atoms.get(name)
+        if atom is None or not atom.producer_for:
+            return stdio
+        w = self.scanner.pipework.ends(atom.producer_for)[1]
+        return {**stdio, 1: w} if w >= 0 else stdio
 
     def oneshot(self, name: str, text: str | None, argv: list[str] | None,
                 timeout: float | None, stdio: dict[int, int], cb):
@@ -99,6 +142,7 @@ class TreeDriver:
             return None
         env = dict(_spawn.original_environ())
         env["RC_NAME"] = name
+        stdio = self._logged(name, stdio)
         target = self.inproc.get(argv[0]) if len(argv) == 1 else None
         full = list(argv)
         if target is None and self.fork_runner is not None:

@@ -28,10 +28,13 @@ def socket_path(scandir: str) -> str:
 
 
 class RcServer:
-    def __init__(self, loop, manager, scandir: str) -> None:
-        """manager: an RcManager, or a callable returning one (lazy import)."""
+    def __init__(self, loop, manager, scandir: str, tee_fd: int = 1) -> None:
+        """manager: an RcManager, or a callable returning one (lazy import); tee_fd:
+        where loggers' ``tee`` copies go (the container's stdout in PID 1)."""
         self.loop = loop
         self._manager = manager
+        self.tee_fd = tee_fd
+        self.relay = None       # init.tee.relay.Relay, at the first tee request
         path = socket_path(scandir)
         try:
             os.unlink(path)
@@ -73,6 +76,13 @@ class RcServer:
             return
         _Conn(self, conn)
 
+    def tee(self, name: str, fd: int) -> None:
+        """A logger's copies (init/tee): the relay starts with the first one."""
+        if self.relay is None:
+            from init.tee.relay import Relay
+            self.relay = Relay(self.loop, self.tee_fd, _stderr_say)
+        self.relay.add(name, fd)
+
     def close(self) -> None:
         self.loop.remove_reader(self.sock.fileno())
         self.sock.close()
@@ -80,6 +90,13 @@ class RcServer:
             os.unlink(self.path)
         except OSError:
             pass
+
+
+def _stderr_say(text: str) -> None:
+    try:
+        os.write(2, (text + "\n").encode("utf-8", "replace"))
+    except OSError:
+        pass
 
 
 class _Conn:
@@ -157,6 +174,14 @@ class _Conn:
         except ValueError:
             self.say("s6-rc: fatal: bad request")
             self._exit(100)
+            return
+        if op == "tee":
+            if len(names) != 1 or not self.fds:
+                self.say("s6-rc: fatal: bad request")
+                self._exit(100)
+                return
+            self.server.tee(names[0], self.fds.pop(0))
+            self._exit(0)
             return
         mgr = self.server.manager
         if op == "init":

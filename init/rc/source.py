@@ -44,6 +44,11 @@ class Definition:
     producer_for: str | None = None
     consumer_for: list[str] = factory(list)
     pipeline_name: str | None = None
+    log: list[str] | None = None        # a ``log`` file's script words (loggers.py)
+    log_user: str | None = None
+    output_to: str | None = None        # oneshot -> its declared logger (loggers.py)
+    generated: dict[str, str] = factory(dict)  # servicedir files written, not copied
+    drain: bool = False                 # a declared logger (loggers.py)
 
 
 def _read(path: str, missing_code: int | None = None) -> bytes | None:
@@ -85,7 +90,7 @@ def _lines(data: bytes) -> list[str]:
     return [x for x in data.decode("utf-8", "surrogateescape").split("\n") if x.strip()]
 
 
-def _lex(path: str, text: str) -> list[str]:
+def lex(path: str, text: str) -> list[str]:
     from init.execline.lexer import ParseError, parse
     try:
         return parse(text)
@@ -108,6 +113,7 @@ def read_definition(src: str, name: str, warn) -> Definition:
     df = Definition(name=name, type=t.decode(), source=src, path=d)
     df.essential = os.path.exists(os.path.join(d, "flag-essential"))
     df.recommended = os.path.exists(os.path.join(d, "flag-recommended"))
+    _read_log(df, d)
     if df.type == "bundle":
         contents = _names_from(d, "contents", "contents.d")
         if contents is None:
@@ -121,14 +127,29 @@ def read_definition(src: str, name: str, warn) -> Definition:
             setattr(df, fname.replace("-", "_"), _uint(os.path.join(d, fname), raw))
     if df.type == "oneshot":
         df.up = _read(os.path.join(d, "up"), 111).decode("utf-8", "surrogateescape")
-        df.up_argv = _lex(os.path.join(d, "up"), df.up)
+        df.up_argv = lex(os.path.join(d, "up"), df.up)
         raw = _read(os.path.join(d, "down"))
         if raw is not None:
             df.down = raw.decode("utf-8", "surrogateescape")
-            df.down_argv = _lex(os.path.join(d, "down"), df.down)
+            df.down_argv = lex(os.path.join(d, "down"), df.down)
         return df
     _read_longrun(df, d, warn)
     return df
+
+
+def _read_log(df: Definition, d: str) -> None:
+    """A regular file ``log`` (s6py: loggers.py); a ``log/`` directory stays ignored."""
+    path = os.path.join(d, "log")
+    if not os.path.isfile(path):
+        return
+    from init.rc.loggers import script_words
+    df.log = script_words(_read(path).decode("utf-8", "surrogateescape"))
+    raw = _read(os.path.join(d, "log-user"))
+    if raw is not None:
+        users = _lines(raw)
+        if len(users) != 1:
+            raise CompileError(f"{d}/log-user should only contain one user name")
+        df.log_user = users[0].strip()
 
 
 def _read_longrun(df: Definition, d: str, warn) -> None:

@@ -40,6 +40,7 @@ class Svscan:
         self.rc_runner = rc_runner   # True: default execlineb; False: no s6-rc socket
         self.rc = None               # init.rc.manager.RcManager, once started
         self.rc_server = None
+        self.tee_fd = 1              # where loggers' tee copies go (PID 1: the console)
 
     def start(self) -> None:
         """Lock, listen, scan once, then say ready (-d)."""
@@ -69,7 +70,7 @@ class Svscan:
         """
         from init.rc.server import RcServer
         try:
-            self.rc_server = RcServer(self.loop, self.rc_manager, self.scandir)
+            self.rc_server = RcServer(self.loop, self.rc_manager, self.scandir, self.tee_fd)
         except OSError as e:
             self.say(f"s6-svscan: warning: unable to listen for s6-rc requests: {e.strerror}")
 

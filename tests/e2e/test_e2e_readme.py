@@ -327,3 +327,90 @@ def test_finish_halts_only_on_failure(app):
     assert r.code == 7, r
     assert r.file("runs") == "2\n", r
     assert r.out == "mydaemon: run 1\nmydaemon: run 2\n", r   # restarted once, then halted
+
+
+# --------------------------------------------------------------- beyond s6-overlay (issue 17)
+
+
+def test_tee_transcript_service_names_in_docker_logs(app, tmp_path):
+    (run, _), (logs, shown) = readme.transcript(EXAMPLES["tee transcript"])
+    assert "-e S6_LOGGING_TEE=1" in run and logs.endswith("2>/dev/null"), (run, logs)
+    app.put_examples("/etc/services.d/myapp/")
+    app.put("/etc/cont-init.d/myapp-log-prepare", EXAMPLES["/etc/cont-init.d/myapp-log-prepare"])
+    varlog = str(tmp_path / "varlog")
+    os.makedirs(varlog)
+    app.put("/usr/local/bin/mydaemon", TICKER)
+    with app.start(opts=["--bind", f"{varlog}:/var/log", "-e", "S6_LOGGING_TEE=1"]) as running:
+        lines = logged_lines(os.path.join(varlog, "myapp", "current"), "tick 3\n", running)
+        r = stop(running)
+    assert r.code == 0, r
+    check_logdir(varlog, lines)                               # the logdir as without the copy
+    out = r.out.splitlines()                                  # docker logs 2>/dev/null: stdout
+    assert out[:len(shown)] == shown, r.out[:500]
+    ticks = [int(x.rsplit(" ", 1)[1]) for x in out[1:]]
+    assert ticks == list(range(1, len(ticks) + 1)) and len(ticks) >= 3   # every line, in order
+    assert "[myapp]" not in r.err
+
+
+def test_tee_for_one_service_with_logutil_service_t(app, tmp_path):
+    app.put_examples("/etc/services.d/myapp/run")
+    app.put("/etc/services.d/myapp/log/run", EXAMPLES["/etc/services.d/myapp/log/run (tee)"])
+    app.put("/etc/cont-init.d/myapp-log-prepare", EXAMPLES["/etc/cont-init.d/myapp-log-prepare"])
+    varlog = str(tmp_path / "varlog")
+    r = logged_service(app, varlog)
+    assert r.out.startswith("[myapp] mydaemon: started --foreground\n[myapp] mydaemon: tick 1\n")
+
+
+def declared_myapp(app) -> None:
+    app.put_examples("/etc/s6-overlay/s6-rc.d/myapp/type")
+    app.put_examples("/etc/s6-overlay/s6-rc.d/myapp/run")
+    app.put("/etc/s6-overlay/s6-rc.d/myapp/log",
+            EXAMPLES["/etc/s6-overlay/s6-rc.d/myapp/log (declared)"])
+    for path in readme.paths(EXAMPLES["s6-rc empty files (declared)"]):
+        app.put(path, "")
+
+
+def test_declared_logger_in_one_file(app, tmp_path):
+    declared_myapp(app)
+    varlog = str(tmp_path / "varlog")
+    r = logged_service(app, varlog)
+    with open(os.path.join(varlog, "myapp", "current")) as f:
+        check_logdir(varlog, f.read().splitlines())             # as the three definitions do
+    for name in ("myapp-log-prepare", "myapp-log", "myapp"):
+        assert f"s6-rc: info: service {name} successfully started" in r.err, r.err
+        assert f"s6-rc: info: service {name} successfully stopped" in r.err, r.err
+    assert "mydaemon:" not in r.out + r.err
+
+
+def test_declared_logger_definitions_are_real_ones(app):
+    declared_myapp(app)
+    app.put("/usr/local/bin/mydaemon", TICKER)
+    cmd = ("s6-rc listall myapp > /out/listall; s6-rc -a list > /out/up; "
+           "s6-svstat /run/service/myapp-log > /out/svstat; "
+           "cat /run/s6-rc/servicedirs/myapp-log/run > /out/run")
+    r = app.run("sh", "-c", cmd)
+    assert r.code == 0, r
+    assert {"myapp", "myapp-log", "myapp-log-prepare"} <= set(r.file("listall").split())
+    assert {"myapp", "myapp-log", "myapp-log-prepare"} <= set(r.file("up").split())
+    assert r.file("svstat").startswith("up (pid ")
+    assert r.file("run") == ("#!/bin/sh\nexec logutil-service -n myapp "
+                             "-S 'n20 s1000000 T /var/log/myapp'\n")
+
+
+def test_declared_logger_of_a_oneshot(app, tmp_path):
+    d = "/etc/s6-overlay/s6-rc.d/migrate"
+    app.put(f"{d}/up", EXAMPLES[f"{d}/up"])
+    app.put(f"{d}/type", "oneshot\n")
+    app.put(f"{d}/log", "")
+    app.put("/etc/s6-overlay/user-bundles.d/user/contents.d/migrate", "")
+    app.put("/usr/local/bin/migrate", "#!/bin/sh\necho 'migrate: schema ready'\n"
+            "echo 'migrate: warned' >&2\n")
+    varlog = str(tmp_path / "varlog")
+    os.makedirs(varlog)
+    r = app.run("true", opts=["--bind", f"{varlog}:/var/log"])
+    assert r.code == 0, r
+    with open(os.path.join(varlog, "migrate", "current")) as f:
+        lines = f.read().splitlines()
+    assert [x[31:] for x in lines] == ["migrate: schema ready", "migrate: warned"], lines
+    assert all(ISO.match(x) for x in lines)                  # S6_LOGGING_SCRIPT's default
+    assert "migrate: schema" not in r.out + r.err and "migrate: warned" not in r.err
