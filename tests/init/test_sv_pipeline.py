@@ -41,7 +41,16 @@ os.write(1, b"END %d\n" % i)
 
 
 def logged_files(logdir: str) -> list[list[bytes]]:
-    """Lines of each archive (by name) then of current."""
+    """Lines of each archive (by name) then of current (read again if a
+    rotation renames current meanwhile)."""
+    while True:
+        try:
+            return _logged_files(logdir)
+        except FileNotFoundError:
+            continue
+
+
+def _logged_files(logdir: str) -> list[list[bytes]]:
     names = sorted(n for n in os.listdir(logdir) if n.startswith("@")) + ["current"]
     out = []
     for n in names:
