@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 
-from .errors import Exit, fatal, strerror, syserr, usage, warn
+from .errors import Exit, strerror, syserr, usage, warn
 from .options import OptionError, getopt, uint
 from .runtime import Context
 
@@ -79,16 +79,6 @@ def mkdir(ctx: Context, argv: list[str]) -> list[str]:
     raise Exit(code)
 
 
-def _env_id(env: dict[str, str], var: str) -> int:
-    text = env.get(var)
-    if text is None:
-        raise fatal("s6-chown", 100, f"{var} not set")
-    v = uint(text)
-    if v is None:
-        raise fatal("s6-chown", 100, f"invalid ${var}")
-    return v
-
-
 def chown(ctx: Context, argv: list[str]) -> list[str]:
     text = "s6-chown [ -U ] [ -u uid ] [ -g gid ] file"
     try:
@@ -98,7 +88,9 @@ def chown(ctx: Context, argv: list[str]) -> list[str]:
     uid = gid = -1
     for c, a in opts:
         if c == "U":
-            uid, gid = _env_id(ctx.env, "UID"), _env_id(ctx.env, "GID")
+            from .s6_ids import env_id  # s6-applyuidgid's reading, under our name
+
+            uid, gid = env_id(ctx.env, "UID", "s6-chown"), env_id(ctx.env, "GID", "s6-chown")
         else:
             v = uint(a)
             if v is None:

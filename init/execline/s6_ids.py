@@ -191,13 +191,14 @@ def with_gid(gid: int, groups: list[int]) -> list[int]:
     return [gid] + list(groups)
 
 
-def _env_id(env: dict[str, str], var: str) -> int:
+def env_id(env: dict[str, str], var: str, prog: str = "s6-applyuidgid") -> int:
+    """$UID / $GID as s6-applyuidgid and s6-chown read them (exit 100 if bad)."""
     text = env.get(var)
     if text is None:
-        raise fatal("s6-applyuidgid", 100, f"{var} not set")
+        raise fatal(prog, 100, f"{var} not set")
     v = uint(text)
     if v is None:
-        raise fatal("s6-applyuidgid", 100, f"invalid ${var}")
+        raise fatal(prog, 100, f"invalid ${var}")
     return v
 
 
@@ -215,7 +216,7 @@ def applyuidgid(ctx: Context, argv: list[str]) -> list[str]:
         if c == "z":
             unexport = True
         elif c == "U":
-            uid, gid = _env_id(env, "UID"), _env_id(env, "GID")
+            uid, gid = env_id(env, "UID"), env_id(env, "GID")
             text = env.get("GIDLIST")
             if text is None:
                 raise fatal(prog, 100, "GIDLIST not set")

@@ -9,20 +9,12 @@ import time
 from pathlib import Path
 
 from .conftest import LOGD, TAI, env, run
+from .test_reliability import wait_for
 
 TRACE = (b"Traceback (most recent call last):\n"
          b'  File "app.py", line 3, in <module>\n'
          b"    main()\n"
          b"ValueError: ERROR bad input\n")
-
-
-def wait_for(cond, timeout: float = 20.0) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if cond():
-            return True
-        time.sleep(0.01)
-    return False
 
 
 def test_a_record_is_selected_stamped_and_written_as_one(tmp_path: Path):
