@@ -221,8 +221,11 @@ class Running:
 
     def output(self, split: bool = False):
         def read(n):
-            with open(os.path.join(self.image.tmp, n), "rb") as f:
-                return f.read().decode(errors="replace")
+            try:
+                with open(os.path.join(self.image.tmp, n), "rb") as f:
+                    return f.read().decode(errors="replace")
+            except FileNotFoundError:  # started with a stdout of the test's own
+                return "(elsewhere)"
         out, err = read("stdout"), read("stderr")
         return (out, err) if split else f"stdout={out!r} stderr={err!r}"
 
