@@ -184,8 +184,41 @@ class Running:
                 raise AssertionError(f"container exited {self.proc.returncode} before {name} "
                                      f"had {text!r}: {self.output()}")
             if time.monotonic() > end:
-                raise AssertionError(f"timed out waiting for {name}: {self.output()}")
+                raise AssertionError(f"timed out waiting for {name}: {self.output()}\n"
+                                     f"processes:\n{self.processes()}")
             time.sleep(0.02)
+
+    def processes(self) -> str:
+        """The container's processes as ps would show them, with where each waits and its
+        descriptors: what a wait that timed out needs to be understood."""
+        try:
+            top = self.pid1()
+        except (OSError, IndexError, ValueError):
+            return "(no PID 1)"
+        rows, todo = [], [top]
+        while todo:
+            p = todo.pop(0)
+            try:
+                for t in os.listdir(f"/proc/{p}/task"):
+                    with open(f"/proc/{p}/task/{t}/children") as f:
+                        todo += [int(x) for x in f.read().split()]
+                with open(f"/proc/{p}/status") as f:
+                    st = dict(ln.split(":\t", 1) for ln in f.read().splitlines() if ":\t" in ln)
+                with open(f"/proc/{p}/cmdline", "rb") as f:
+                    cmd = f.read().replace(b"\0", b" ").decode(errors="replace")[:100]
+                with open(f"/proc/{p}/wchan") as f:
+                    wchan = f.read()
+                fds = []
+                for fd in sorted(os.listdir(f"/proc/{p}/fd"), key=int):
+                    try:
+                        fds.append(f"{fd}={os.readlink(f'/proc/{p}/fd/{fd}')}")
+                    except OSError:
+                        pass
+                rows.append(f"{st['NSpid'].split()[-1]:>5} {st['State']:<12} uid={st['Uid'].split()[1]}"
+                            f" {wchan:<20} {cmd} [{' '.join(fds)}]")
+            except (OSError, KeyError):
+                continue
+        return "\n".join(rows)
 
     def signal(self, sig: int = signal.SIGTERM) -> None:
         """As ``docker kill -s``: through the sandbox runner, which relays TERM, INT, HUP,
